@@ -172,10 +172,9 @@ class Snapshot:
     def cell(self, factor_key: str, model: str) -> Cell:
         return self.factors[factor_key].cells[model]
 
-    def citation(self, factor_key: str | None = None) -> str:
-        """Where a fact came from, e.g. '(source: comparison table, "Development Time" row; v1a2b3c)'."""
-        where = f'"{self.factors[factor_key].row_label}" row' if factor_key else "definitions"
-        return f"(source: {self.table_title}, {where}; doc v{self.version})"
+    def citation(self, factor_key: str) -> str:
+        """Where a fact came from: '(source: <table title>, "Development Time" row; doc v1a2b3c4d)'."""
+        return f'(source: {self.table_title}, "{self.factors[factor_key].row_label}" row; doc v{self.version})'
 
 
 def _number(value: float | None) -> str:

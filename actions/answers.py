@@ -1,0 +1,202 @@
+"""Factual answers built from the knowledge store: factor rows, definitions, the overview,
+and the feasibility judgements the table supports (order size, launch time).
+
+Pure Python over a `Snapshot`; every figure in a reply is read from it and cited.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+
+from actions.buyer_text import WEEKS_PER_MONTH, describe_weeks, normalise
+from actions.store import Cell, Snapshot
+
+MODELS = ("OEM", "ODM")
+_MODEL_PATTERN = re.compile(r"\b(oem|odm|0em|0dm|oam|odn|oen)s?\b|original (equipment|design) manufacturer", re.I)
+_MODEL_TYPOS = {"0em": "OEM", "oen": "OEM", "0dm": "ODM", "oam": "ODM", "odn": "ODM"}
+_BOTH = re.compile(r"\b(both|vs\.?|versus|compare|comparison|difference|differ|which|between)\b", re.I)
+_TOKEN = re.compile(r"[a-z0-9&+\-']+")
+
+
+def models_in(text: str) -> list[str]:
+    """Service models named in the text, in order, typo-tolerant ('0dm')."""
+    found = []
+    for match in _MODEL_PATTERN.finditer(text or ""):
+        word = match.group(0).lower().rstrip("s")
+        code = ("OEM" if "equipment" in word else "ODM" if "design manufacturer" in word
+                else _MODEL_TYPOS.get(word, word.upper()))
+        if code not in found:
+            found.append(code)
+    return found
+
+
+def asks_for_both(text: str) -> bool:
+    return bool(_BOTH.search(text or ""))
+
+
+def _windows(tokens: list[str], size: int) -> list[str]:
+    return [" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)]
+
+
+def factor_scores(text: str, snapshot: Snapshot) -> dict[str, float]:
+    """How strongly the text names each factor: longest matching synonym, typo-tolerant."""
+    tokens = _TOKEN.findall(normalise(text or ""))
+    joined = f" {' '.join(tokens)} "
+    scores: dict[str, float] = {}
+    for key, row in snapshot.factors.items():
+        best = 0.0
+        for phrase in (*row.synonyms, *row.comparatives):
+            if f" {phrase} " in joined:
+                best = max(best, len(phrase))
+            elif len(phrase) >= 5:
+                size = phrase.count(" ") + 1
+                close = difflib.get_close_matches(phrase, _windows(tokens, size), n=1, cutoff=0.84)
+                if close:
+                    best = max(best, len(phrase) * 0.8)
+        if best:
+            scores[key] = best
+    return scores
+
+
+def best_factor(text: str, snapshot: Snapshot, entity_values: list[str] = ()) -> str | None:
+    """The factor a question is about: an extracted entity first, else the strongest text match."""
+    for value in entity_values:
+        key = synonym_to_factor(value, snapshot)
+        if key:
+            return key
+    scores = factor_scores(text, snapshot)
+    return max(scores, key=scores.get) if scores else None
+
+
+def synonym_to_factor(value: str, snapshot: Snapshot) -> str | None:
+    value = (value or "").strip().lower()
+    for key, row in snapshot.factors.items():
+        if value == key or value == row.row_label.lower() or value in row.synonyms or value in row.comparatives:
+            return key
+    return None
+
+
+def _comparative(text: str, factor: str, snapshot: Snapshot) -> str | None:
+    """The level a comparative question asks for ('which is riskier' -> 'higher')."""
+    joined = f" {' '.join(_TOKEN.findall(normalise(text)))} "
+    hits = [(len(p), lvl) for p, lvl in snapshot.factors[factor].comparatives.items() if f" {p} " in joined]
+    return max(hits)[1] if hits else None
+
+
+def _cell_line(model: str, cell: Cell) -> str:
+    return f"• **{model}:** {cell.text}"
+
+
+def _ip_lead(model: str, snapshot: Snapshot) -> str:
+    cell = snapshot.cell("design_ownership", model)
+    if cell.ip_owner == "buyer":
+        return f"With {model}, you (the buyer) own the IP."
+    customisations = next((s for topic, s in snapshot.models[model].definition
+                           if topic == "ip" and "customi" in s.lower()), None)
+    lead = f"With {model}, the {cell.ip_owner} owns the base design IP."
+    return f"{lead} {customisations}" if customisations else lead
+
+
+def _audience_lead(text: str, snapshot: Snapshot) -> str | None:
+    """'ODM is the one for startups' when the question names an audience listed in Best For."""
+    tokens = _TOKEN.findall(normalise(text))
+    for model in MODELS:
+        cell = snapshot.cell("best_for", model)
+        for item in (part.strip() for part in cell.text.split(",")):
+            words = item.lower().split()
+            head = words[0].rstrip("s")
+            if any(difflib.SequenceMatcher(None, head, t.rstrip("s")).ratio() >= 0.85 for t in tokens):
+                return f"{model} is the better fit: its Best For row lists \"{item}\"."
+    return None
+
+
+def answer_factor(snapshot: Snapshot, factor: str, models: list[str], text: str = "") -> str:
+    """One factor for the named models (both when none or a comparison is asked)."""
+    row = snapshot.factors[factor]
+    wanted = _comparative(text, factor, snapshot)
+    if wanted or not models or asks_for_both(text) and len(models) != 1:
+        models = list(MODELS)
+    lines = [f"**{row.row_label}**"]
+    if wanted:
+        match = [m for m in MODELS if row.cells[m].level == wanted]
+        if len(match) == 1:
+            lines[0] = f"**{match[0]}** — {row.row_label}: {row.cells[match[0]].text}."
+    elif factor == "design_ownership":
+        lines.insert(0, " ".join(_ip_lead(m, snapshot) for m in models))
+    elif factor == "best_for":
+        lead = _audience_lead(text, snapshot)
+        if lead:
+            lines.insert(0, lead)
+    lines += [_cell_line(m, row.cells[m]) for m in models]
+    lines.append(snapshot.citation(factor))
+    return "\n".join(lines)
+
+
+def answer_definition(snapshot: Snapshot, models: list[str], text: str = "") -> str:
+    """What OEM/ODM stand for and mean, from the article's defining paragraphs."""
+    models = models or list(MODELS)
+    parts = []
+    for code in models:
+        info = snapshot.models[code]
+        sentences = [s for topic, s in info.definition if topic != "audience" or len(models) == 1]
+        body = " ".join(sentences if len(models) == 1 else sentences[:2])
+        parts.append(f"**{code} = {info.full_name}.** {body}")
+    parts.append(f"(source: {snapshot.path}, definition paragraph{'s' if len(models) > 1 else ''}; "
+                 f"doc v{snapshot.version})")
+    return "\n".join(parts)
+
+
+def answer_overview(snapshot: Snapshot) -> str:
+    """The whole comparison, one line per row."""
+    lines = [f"**{snapshot.table_title}**"]
+    for row in snapshot.factors.values():
+        lines.append(f"• **{row.row_label}** — OEM: {row.cells['OEM'].text} | ODM: {row.cells['ODM'].text}")
+    lines.append(f"(source: {snapshot.table_title}, all rows; {snapshot.path}, doc v{snapshot.version})")
+    return "\n".join(lines)
+
+
+def _quantity_verdict(model: str, cell: Cell, quantity: float) -> str:
+    qty = f"{quantity:,.0f} units"
+    if cell.contains(quantity):
+        return f"{model}: yes — {qty} is within {model}'s typical MOQ of {cell.range_text()}."
+    if quantity < cell.range_min:
+        return f"{model}: {qty} is below {model}'s typical minimum ({cell.range_text()})."
+    return f"{model}: {qty} is above {model}'s typical range ({cell.range_text()}); larger runs usually suit OEM."
+
+
+def answer_quantity_feasibility(snapshot: Snapshot, quantity: float) -> str:
+    """Which model's MOQ range an order of `quantity` units fits."""
+    cells = snapshot.factors["moq"].cells
+    fits = [m for m in MODELS if cells[m].contains(quantity)]
+    lead = (f"{quantity:,.0f} units fits {' and '.join(fits)}." if fits
+            else f"{quantity:,.0f} units is outside both typical MOQ ranges.")
+    lines = [lead] + [_quantity_verdict(m, cells[m], quantity) for m in MODELS]
+    lines.append(snapshot.citation("moq"))
+    return "\n".join(lines)
+
+
+def weeks_range(cell: Cell) -> tuple[float, float]:
+    factor = WEEKS_PER_MONTH if cell.unit == "months" else 1.0
+    return cell.range_min * factor, cell.range_max * factor
+
+
+def _time_verdict(model: str, cell: Cell, weeks: float) -> str:
+    low, high = weeks_range(cell)
+    if weeks >= high:
+        return (f"{model} ({cell.range_text()}): fits, with {describe_weeks(weeks - high)} to spare "
+                f"even at the slow end.")
+    if weeks >= low:
+        return (f"{model} ({cell.range_text()}): possible only at the faster end — up to "
+                f"{describe_weeks(high - weeks)} short if it runs long.")
+    return f"{model} ({cell.range_text()}): not realistic — short by at least {describe_weeks(low - weeks)}."
+
+
+def answer_time_feasibility(snapshot: Snapshot, weeks: float) -> str:
+    """Whether each model's development time fits a launch `weeks` away."""
+    cells = snapshot.factors["development_time"].cells
+    fits = [m for m in MODELS if weeks >= weeks_range(cells[m])[0]]
+    lead = (f"In {describe_weeks(weeks)}: " + (f"{' and '.join(fits)} can make it." if fits
+                                              else "neither model typically makes it."))
+    lines = [lead] + [_time_verdict(m, cells[m], weeks) for m in MODELS]
+    lines.append(snapshot.citation("development_time"))
+    return "\n".join(lines)
