@@ -1,0 +1,410 @@
+"""Rasa custom actions: thin adapters from the tracker to the store, the parsers and the decision core."""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import answers
+from actions.buyer_text import (
+    PROFILE_SLOTS,
+    UNSURE,
+    QuoteError,
+    break_even_quantity,
+    extract_facts,
+    parse_quantity,
+    parse_quotes,
+    parse_weeks,
+)
+from actions.decision import BuyerProfile, recommend
+from actions.store import Snapshot, default_store
+from actions.summary import (
+    PROFILE_LABELS,
+    decision_record,
+    describe_value,
+    explanation_message,
+    other,
+    recommendation_message,
+)
+
+logger = logging.getLogger(__name__)
+QUOTE_QUANTITY = re.compile(r"\b(?:at|for)\s+[\d,.]+\s*k?\s*(?:units?|pcs|pieces?)\b", re.I)
+
+STORE_UNAVAILABLE = "I can't look that up right now, please try again in a moment."
+DIGRESSION_INTENTS = {"ask_factor", "ask_followup", "ask_definition", "ask_comparison", "ask_feasibility",
+                      "compare_quotes", "ask_why", "ask_summary", "greet", "thank", "bot_challenge",
+                      "ask_capabilities", "goodbye", "restart"}
+MAX_INVALID_ANSWERS = 2
+FACTOR_BUTTONS = [("MOQ", "What is the MOQ for OEM and ODM?"),
+                  ("Development time", "How long does development take for OEM and ODM?"),
+                  ("Cost", "Which is cheaper, OEM or ODM?"),
+                  ("IP ownership", "Who owns the design with OEM and ODM?"),
+                  ("Risk", "Which is riskier, OEM or ODM?")]
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
+    return [str(e.get("value")) for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+
+
+def latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def named_models(tracker: Tracker) -> list[str]:
+    """OEM/ODM named in the message (typo-tolerant), else from the extracted entities."""
+    found = answers.models_in(latest_text(tracker))
+    for value in entity_values(tracker, "service_model"):
+        found += [m for m in answers.models_in(value) if m not in found]
+    return found
+
+
+def buyer_profile(tracker: Tracker, overrides: dict | None = None) -> BuyerProfile:
+    values = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
+    values.update(overrides or {})
+    return BuyerProfile(**values)
+
+
+def source_note(snapshot: Snapshot) -> str:
+    return f"(source: {snapshot.table_title}, {snapshot.path}, doc v{snapshot.version})"
+
+
+class StoreAction(Action):
+    """An action that answers from the knowledge store; a store failure gets a polite reply."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        try:
+            snapshot = default_store().snapshot()
+        except (SQLAlchemyError, LookupError, OSError) as err:
+            logger.error("knowledge store unavailable for %s: %s", self.name(), err)
+            dispatcher.utter_message(text=STORE_UNAVAILABLE)
+            return []
+        return self.respond(dispatcher, tracker, snapshot)
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType]:
+        raise NotImplementedError
+
+
+def ask_which_factor(dispatcher: CollectingDispatcher) -> None:
+    dispatcher.utter_message(
+        text="Which part of OEM vs ODM do you mean — MOQ, development time, cost, IP ownership, "
+             "customization, who it's best for, or risk?",
+        buttons=[{"title": title, "payload": payload} for title, payload in FACTOR_BUTTONS])
+
+
+def answer_factor_events(dispatcher: CollectingDispatcher, snapshot: Snapshot, factor: str,
+                         models: list[str], text: str) -> list[EventType]:
+    dispatcher.utter_message(text=answers.answer_factor(snapshot, factor, models, text))
+    return [SlotSet("last_factor", factor), SlotSet("last_model", models[0] if len(models) == 1 else None)]
+
+
+class ActionAnswerFactor(StoreAction):
+    """One row of the table for OEM, ODM or both."""
+
+    def name(self) -> str:
+        return "action_answer_factor"
+
+    def respond(self, dispatcher, tracker, snapshot):
+        text = latest_text(tracker)
+        factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
+        if factor is None:
+            factor = tracker.get_slot("last_factor") if tracker.get_slot("last_factor") in snapshot.factors else None
+        if factor is None:
+            ask_which_factor(dispatcher)
+            return []
+        return answer_factor_events(dispatcher, snapshot, factor, named_models(tracker), text)
+
+
+class ActionAnswerFollowup(StoreAction):
+    """'and for OEM?' / 'what about lead time?': resolved against the last question."""
+
+    def name(self) -> str:
+        return "action_answer_followup"
+
+    def respond(self, dispatcher, tracker, snapshot):
+        text = latest_text(tracker)
+        last_factor, last_model = tracker.get_slot("last_factor"), tracker.get_slot("last_model")
+        factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
+        models = named_models(tracker)
+        if not models and last_model and "other" in text.lower():
+            models = [other(last_model)]
+        elif not models and "both" not in text.lower() and last_model and factor:
+            models = [last_model]
+        if factor is None and last_factor == "definition":
+            dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
+            return [SlotSet("last_model", models[0] if len(models) == 1 else None)]
+        factor = factor or (last_factor if last_factor in snapshot.factors else None)
+        if factor is None:
+            if models:
+                dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
+                return [SlotSet("last_factor", "definition"), SlotSet("last_model", models[0])]
+            ask_which_factor(dispatcher)
+            return []
+        return answer_factor_events(dispatcher, snapshot, factor, models, text)
+
+
+class ActionAnswerDefinition(StoreAction):
+    """What OEM / ODM stand for and mean."""
+
+    def name(self) -> str:
+        return "action_answer_definition"
+
+    def respond(self, dispatcher, tracker, snapshot):
+        text = latest_text(tracker)
+        models = named_models(tracker)
+        factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
+        if not models and factor:  # "what does MOQ mean?"
+            return answer_factor_events(dispatcher, snapshot, factor, [], text)
+        dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
+        return [SlotSet("last_factor", "definition"), SlotSet("last_model", models[0] if len(models) == 1 else None)]
+
+
+class ActionAnswerComparison(StoreAction):
+    """The whole table, or one row side by side when a factor is named."""
+
+    def name(self) -> str:
+        return "action_answer_comparison"
+
+    def respond(self, dispatcher, tracker, snapshot):
+        text = latest_text(tracker)
+        factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
+        if factor:
+            return answer_factor_events(dispatcher, snapshot, factor, list(answers.MODELS), text)
+        dispatcher.utter_message(text=answers.answer_overview(snapshot))
+        return [SlotSet("last_factor", None), SlotSet("last_model", None)]
+
+
+class ActionCheckFeasibility(StoreAction):
+    """'Can I order 100 pieces?', 'I need them in 3 weeks': checked against the table's ranges."""
+
+    def name(self) -> str:
+        return "action_check_feasibility"
+
+    def respond(self, dispatcher, tracker, snapshot):
+        text = latest_text(tracker)
+        weeks = parse_weeks(text)
+        quantity = parse_quantity(text, asked=weeks is None)
+        replies, factor = [], None
+        if quantity is not None and quantity >= 1:
+            replies.append(answers.answer_quantity_feasibility(snapshot, quantity))
+            factor = "moq"
+        if weeks is not None:
+            if weeks <= 0:
+                replies.append("That date has already passed; give me a future date or a number of weeks.")
+            else:
+                replies.append(answers.answer_time_feasibility(snapshot, weeks))
+                factor = "development_time"
+        if not replies:
+            dispatcher.utter_message(text="Tell me an order size (e.g. \"150 units\") or a launch date "
+                                          "(e.g. \"in 6 weeks\", \"by March 1\") and I'll check it against "
+                                          "OEM's and ODM's typical ranges.")
+            return []
+        dispatcher.utter_message(text="\n\n".join(replies))
+        return [SlotSet("last_factor", factor), SlotSet("last_model", None)]
+
+
+class ActionCompareQuotes(Action):
+    """Totals of two factory quotes at the buyer's quantity, and the break-even order size."""
+
+    def name(self) -> str:
+        return "action_compare_quotes"
+
+    async def run(self, dispatcher, tracker, domain):
+        text = latest_text(tracker)
+        try:
+            comparison = parse_quotes(text)
+        except QuoteError as err:
+            dispatcher.utter_message(text=str(err))
+            return []
+        oem, odm = comparison.quotes["OEM"], comparison.quotes["ODM"]
+        cur = comparison.currency or ""
+        money = (lambda v: f"{cur}{v:,.2f}")
+        lines = []
+        if not cur:
+            lines.append("No currency was given, so I assume both quotes use the same one.")
+        at_quantity = QUOTE_QUANTITY.search(text)
+        quantity = parse_quantity(at_quantity.group(0)) if at_quantity else None
+        slot_quantity = tracker.get_slot("order_quantity")
+        quantity = quantity or (slot_quantity if isinstance(slot_quantity, (int, float)) else None)
+        breakeven = break_even_quantity(oem, odm)
+        if quantity:
+            totals = {q.model: q.total(quantity) for q in (oem, odm)}
+            cheaper = min(totals, key=totals.get)
+            lines.append(f"At {quantity:,.0f} units: OEM {money(totals['OEM'])}, ODM {money(totals['ODM'])} — "
+                         f"{cheaper} is cheaper by {money(abs(totals['OEM'] - totals['ODM']))}.")
+        else:
+            lines.append("Tell me your order quantity (e.g. \"at 1,000 units\") for totals; meanwhile:")
+        if breakeven:
+            lines.append(f"Break-even: above about {breakeven:,.0f} units OEM's lower unit price "
+                         f"({money(oem.per_unit)} vs {money(odm.per_unit)}) outweighs its higher fixed cost "
+                         f"({money(oem.fixed)} vs {money(odm.fixed)}).")
+        else:
+            cheaper = "OEM" if oem.total(1) <= odm.total(1) else "ODM"
+            lines.append(f"No break-even: {cheaper}'s quote is cheaper at every quantity.")
+        lines.append("These are your quotes' numbers; the comparison table itself has no prices "
+                     "(its Unit Cost row: OEM higher initial cost, lower per-unit at scale).")
+        dispatcher.utter_message(text="\n".join(lines))
+        return []
+
+
+# ----------------------------------------------------------------------------- the recommendation
+
+
+def profile_events(facts: dict, tracker: Tracker) -> tuple[list[EventType], list[str]]:
+    """SlotSets for the facts, and notes for the facts that changed an earlier answer."""
+    events, changes = [], []
+    for slot, value in facts.items():
+        before = tracker.get_slot(slot)
+        if before is not None and before != value and before != UNSURE:
+            changes.append(f"{PROFILE_LABELS[slot].lower()} {describe_value(slot, before)} → "
+                           f"{describe_value(slot, value)}")
+        events.append(SlotSet(slot, value))
+    return events, changes
+
+
+class ActionUpdateProfile(Action):
+    """Takes every buyer fact from a message before the questionnaire runs (opening line, what-if)."""
+
+    def name(self) -> str:
+        return "action_update_profile"
+
+    async def run(self, dispatcher, tracker, domain):
+        extraction = extract_facts(latest_text(tracker))
+        events, changes = profile_events(extraction.facts, tracker)
+        if extraction.problem:
+            dispatcher.utter_message(text=extraction.problem)
+        if tracker.get_slot("recommendation") and extraction.facts:
+            before = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
+            events.append(SlotSet("profile_before_change", before))
+        elif changes:
+            dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
+        return events + [SlotSet("invalid_answers", 0)]
+
+
+class ValidateBuyerProfileForm(FormValidationAction):
+    """Fills the questionnaire from free text: the asked slot and anything else volunteered."""
+
+    def name(self) -> str:
+        return "validate_buyer_profile_form"
+
+    async def run(self, dispatcher, tracker, domain):
+        asked = tracker.get_slot("requested_slot")
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        extraction = extract_facts(latest_text(tracker), asked=asked)
+        if asked and asked not in extraction.facts and intent in DIGRESSION_INTENTS and not extraction.problem:
+            return []  # a question in the middle: the form rejects, the rules answer it, the form resumes
+        events, changes = profile_events(extraction.facts, tracker)
+        if changes:
+            dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
+        if not asked or asked in extraction.facts:
+            return events + [SlotSet("invalid_answers", 0)]
+        attempts = int(tracker.get_slot("invalid_answers") or 0) + 1
+        if attempts > MAX_INVALID_ANSWERS:
+            dispatcher.utter_message(text=f"Let's move on; I'll treat {PROFILE_LABELS[asked].lower()} as "
+                                          "unknown (you can tell me later).")
+            return events + [SlotSet(asked, UNSURE), SlotSet("invalid_answers", 0)]
+        if extraction.problem:
+            dispatcher.utter_message(text=extraction.problem)
+        elif intent == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")
+        elif not events:
+            dispatcher.utter_message(text=f"Sorry, I didn't catch that. {HINTS[asked]} Or say \"not sure\" to skip.")
+        return events + [SlotSet(asked, None), SlotSet("invalid_answers", attempts)]
+
+
+HINTS = {
+    "own_design": "Do you have your own design? A yes or no is enough.",
+    "ip_importance": "Is owning the IP important or not important to you?",
+    "order_quantity": "I need a number of units, like \"300\" or \"5k\".",
+    "weeks_to_launch": "I need a time frame, like \"in 6 weeks\", \"4 months\" or \"by March 1\".",
+    "budget": "Is your up-front budget tight or comfortable?",
+    "business_stage": "Are you a startup/small business or an established brand?",
+}
+
+
+class ActionRecommend(StoreAction):
+    """The recommendation: sets `recommendation`, says whether and why it changed."""
+
+    def name(self) -> str:
+        return "action_recommend"
+
+    def respond(self, dispatcher, tracker, snapshot):
+        profile = buyer_profile(tracker)
+        rec = recommend(profile, snapshot)
+        previous = tracker.get_slot("recommendation")
+        before = tracker.get_slot("profile_before_change")
+        change_note = None
+        if previous and isinstance(before, dict):
+            changed = [f"{PROFILE_LABELS[s].lower()} {describe_value(s, before.get(s))} → "
+                       f"{describe_value(s, getattr(profile, s))}"
+                       for s in PROFILE_SLOTS if before.get(s) != getattr(profile, s)]
+            what = "; ".join(changed) or "nothing I could use"
+            change_note = (f"That changes my earlier {previous} recommendation (changed: {what})."
+                           if previous != rec.model else f"Still {rec.model} after your change ({what}).")
+        dispatcher.utter_message(text=recommendation_message(rec, source_note(snapshot), change_note))
+        return [SlotSet("recommendation", rec.model), SlotSet("confidence", rec.confidence),
+                SlotSet("profile_before_change", None)]
+
+
+class ActionExplain(StoreAction):
+    """'why?' / 'why not OEM?': every reason with its table row."""
+
+    def name(self) -> str:
+        return "action_explain"
+
+    def respond(self, dispatcher, tracker, snapshot):
+        if not tracker.get_slot("recommendation"):
+            dispatcher.utter_message(text="I haven't made a recommendation yet. Say \"help me choose\" and "
+                                          "I'll ask a few questions, then explain my reasoning row by row.")
+            return []
+        rec = recommend(buyer_profile(tracker), snapshot)
+        models = named_models(tracker)
+        dispatcher.utter_message(text=explanation_message(rec, models[0] if models else None, source_note(snapshot)))
+        return []
+
+
+class ActionSummary(StoreAction):
+    """The decision record in chat (Markdown, reusable by every channel)."""
+
+    def name(self) -> str:
+        return "action_summary"
+
+    def respond(self, dispatcher, tracker, snapshot):
+        profile = buyer_profile(tracker)
+        rec = recommend(profile, snapshot) if tracker.get_slot("recommendation") else None
+        source = {"path": snapshot.path, "table_title": snapshot.table_title, "version": snapshot.version,
+                  "checksum": snapshot.checksum}
+        dispatcher.utter_message(text=decision_record(profile, rec, source, date.today()))
+        return []
+
+
+class ActionDefaultAskAffirmation(StoreAction):
+    """Two-stage fallback, first stage: 'did you mean …?' with concrete questions as choices."""
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    def respond(self, dispatcher, tracker, snapshot):
+        text = latest_text(tracker)
+        factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
+        models = named_models(tracker)
+        buttons = []
+        if factor:
+            label = snapshot.factors[factor].row_label
+            who = " and ".join(models or answers.MODELS)
+            buttons.append({"title": f"{label} for {who}", "payload": f"What is the {label} for {who}?"})
+        if models and not factor:
+            buttons.append({"title": f"What {models[0]} means", "payload": f"What does {models[0]} mean?"})
+        buttons += [{"title": "Help me choose", "payload": "Help me choose between OEM and ODM"},
+                    {"title": "Full comparison", "payload": "Show me the full comparison"}]
+        dispatcher.utter_message(
+            text="Sorry, I'm not sure I understood. I can only help with OEM vs ODM questions for custom toys. "
+                 "Did you mean one of these?",
+            buttons=buttons[:3])
+        return []

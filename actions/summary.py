@@ -1,0 +1,95 @@
+"""Recommendation messages and the Markdown decision record, shared by every channel.
+
+Pure Python: a `BuyerProfile`, a `Recommendation` and the store `Snapshot` in, text out.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from actions.buyer_text import UNSURE, describe_weeks
+from actions.decision import BuyerProfile, Recommendation, explain_unsure
+
+PROFILE_LABELS = {
+    "own_design": "Own design", "ip_importance": "Owning the IP", "order_quantity": "Order quantity",
+    "weeks_to_launch": "Needed in", "budget": "Up-front budget", "business_stage": "Business stage"}
+VALUE_WORDS = {"yes": "yes", "no": "no", "high": "important", "low": "not important", "limited": "tight",
+               "healthy": "comfortable", "startup": "startup / small business", "growing": "growing business",
+               "established": "established brand", UNSURE: "not sure"}
+
+
+def describe_value(slot: str, value) -> str:
+    """A profile value as a buyer would say it: '2,000 units', 'about 6 months', 'not sure'."""
+    if value is None:
+        return "not asked yet"
+    if slot == "order_quantity" and isinstance(value, (int, float)):
+        return f"{value:,.0f} units"
+    if slot == "weeks_to_launch" and isinstance(value, (int, float)):
+        return describe_weeks(value)
+    return VALUE_WORDS.get(str(value), str(value))
+
+
+def profile_lines(profile: BuyerProfile) -> list[str]:
+    return [f"- {label}: {describe_value(slot, getattr(profile, slot))}" for slot, label in PROFILE_LABELS.items()]
+
+
+def other(model: str) -> str:
+    return "OEM" if model == "ODM" else "ODM"
+
+
+def recommendation_message(rec: Recommendation, source_note: str, change_note: str | None = None) -> str:
+    """The one message that carries a recommendation: starts 'I recommend X', top reasons with rows."""
+    lines = [f"I recommend **{rec.model}** (confidence: {rec.confidence})."
+             + (f" {change_note}" if change_note else "")]
+    lines += [f"{i}. {r.cited()}" for i, r in enumerate(rec.for_model(rec.model)[:3], start=1)]
+    against = rec.for_model(other(rec.model))
+    if rec.tension:
+        lines.append(f"Trade-off: {rec.tension}")
+    elif against:
+        lines.append(f"On the other side: {against[0].cited()}.")
+    unsure = explain_unsure(rec)
+    if unsure:
+        lines.append(unsure)
+    lines.append(f"Ask \"why?\" for the full reasoning, \"what if …\" to test a change, or \"summary\" for a "
+                 f"decision record. {source_note}")
+    return "\n".join(lines)
+
+
+def explanation_message(rec: Recommendation, asked_about: str | None, source_note: str) -> str:
+    """The full reasoning: every reason for and against, each with its table row."""
+    lines = [f"Why {rec.model}" + (f" and not {other(rec.model)}" if asked_about == other(rec.model) else "")
+             + f" — confidence {rec.confidence} (weights: {rec.model} {rec.scores[rec.model]}, "
+               f"{other(rec.model)} {rec.scores[other(rec.model)]}):"]
+    lines += [f"✔ {r.cited()}" for r in rec.for_model(rec.model)]
+    lines += [f"✘ for {other(rec.model)}: {r.cited()}" for r in rec.for_model(other(rec.model))]
+    lines += [f"• {r.cited()}" for r in rec.reasons if r.favours is None]
+    if any(r.rules_out_oem for r in rec.reasons):
+        lines.append("OEM's typical MOQ or development time does not fit your order, which rules it out for now.")
+    if rec.tension:
+        lines.append(f"Trade-off: {rec.tension}")
+    unsure = explain_unsure(rec)
+    if unsure:
+        lines.append(unsure)
+    lines.append(source_note)
+    return "\n".join(lines)
+
+
+def decision_record(profile: BuyerProfile, rec: Recommendation | None, source: dict, today: date) -> str:
+    """The decision record as Markdown: inputs, recommendation, reasons with rows, source and date."""
+    lines = ["# OEM/ODM decision record", f"Date: {today.isoformat()}", "", "## Buyer profile",
+             *profile_lines(profile), ""]
+    if rec is None:
+        lines += ["## Recommendation", "None yet: answer the remaining questions (say \"help me choose\")."]
+    else:
+        lines += ["## Recommendation", f"**{rec.model}** (confidence: {rec.confidence})", "", "## Reasons"]
+        lines += [f"{i}. {r.cited()}" for i, r in enumerate(rec.for_model(rec.model), start=1)]
+        against = rec.for_model(other(rec.model))
+        if against:
+            lines += ["", f"## For {other(rec.model)}", *[f"- {r.cited()}" for r in against]]
+        if rec.tension:
+            lines += ["", "## Trade-off", rec.tension]
+        unsure = explain_unsure(rec)
+        if unsure:
+            lines += ["", "## Uncertainty", unsure]
+    lines += ["", "## Source", f"{source['path']}: \"{source['table_title']}\", version {source['version']} "
+                               f"(sha256 {source['checksum'][:16]}…)"]
+    return "\n".join(lines)
