@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 import re
 from datetime import date
 from typing import Any
@@ -74,7 +75,7 @@ def source_note(snapshot: Snapshot) -> str:
     return f"(source: {snapshot.table_title}, {snapshot.path}, doc v{snapshot.version})"
 
 
-class StoreAction(Action):
+class StoreAction(Action, ABC):
     """An action that answers from the knowledge store; a store failure gets a polite reply."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -87,8 +88,9 @@ class StoreAction(Action):
             return []
         return self.respond(dispatcher, tracker, snapshot)
 
+    @abstractmethod
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType]:
-        raise NotImplementedError
+        """Reply from the snapshot; return the events to apply."""
 
 
 def ask_which_factor(dispatcher: CollectingDispatcher) -> None:
@@ -262,7 +264,7 @@ def profile_events(facts: dict, tracker: Tracker) -> tuple[list[EventType], list
     for slot, value in facts.items():
         before = tracker.get_slot(slot)
         if before is not None and before != value and before != UNSURE:
-            changes.append(f"{PROFILE_LABELS[slot].lower()} {describe_value(slot, before)} → "
+            changes.append(f"{PROFILE_LABELS[slot]} {describe_value(slot, before)} → "
                            f"{describe_value(slot, value)}")
         events.append(SlotSet(slot, value))
     return events, changes
@@ -306,7 +308,7 @@ class ValidateBuyerProfileForm(FormValidationAction):
             return events + [SlotSet("invalid_answers", 0)]
         attempts = int(tracker.get_slot("invalid_answers") or 0) + 1
         if attempts > MAX_INVALID_ANSWERS:
-            dispatcher.utter_message(text=f"Let's move on; I'll treat {PROFILE_LABELS[asked].lower()} as "
+            dispatcher.utter_message(text=f"Let's move on; I'll treat '{PROFILE_LABELS[asked]}' as "
                                           "unknown (you can tell me later).")
             return events + [SlotSet(asked, UNSURE), SlotSet("invalid_answers", 0)]
         if extraction.problem:
@@ -341,7 +343,7 @@ class ActionRecommend(StoreAction):
         before = tracker.get_slot("profile_before_change")
         change_note = None
         if previous and isinstance(before, dict):
-            changed = [f"{PROFILE_LABELS[s].lower()} {describe_value(s, before.get(s))} → "
+            changed = [f"{PROFILE_LABELS[s]} {describe_value(s, before.get(s))} → "
                        f"{describe_value(s, getattr(profile, s))}"
                        for s in PROFILE_SLOTS if before.get(s) != getattr(profile, s)]
             what = "; ".join(changed) or "nothing I could use"

@@ -15,6 +15,7 @@ MODELS = ("OEM", "ODM")
 _MODEL_PATTERN = re.compile(r"\b(oem|odm|0em|0dm|oam|odn|oen)s?\b|original (equipment|design) manufacturer", re.I)
 _MODEL_TYPOS = {"0em": "OEM", "oen": "OEM", "0dm": "ODM", "oam": "ODM", "odn": "ODM"}
 _BOTH = re.compile(r"\b(both|vs\.?|versus|compare|comparison|difference|differ|which|between)\b", re.I)
+EXACT_MATCH_BONUS = 100  # any exact synonym beats any typo-tolerant match
 _TOKEN = re.compile(r"[a-z0-9&+\-']+")
 
 
@@ -39,7 +40,7 @@ def _windows(tokens: list[str], size: int) -> list[str]:
 
 
 def factor_scores(text: str, snapshot: Snapshot) -> dict[str, float]:
-    """How strongly the text names each factor: longest matching synonym, typo-tolerant."""
+    """How strongly the text names each factor: exact synonyms first, longer ones more, then near-misses."""
     tokens = _TOKEN.findall(normalise(text or ""))
     joined = f" {' '.join(tokens)} "
     scores: dict[str, float] = {}
@@ -47,7 +48,7 @@ def factor_scores(text: str, snapshot: Snapshot) -> dict[str, float]:
         best = 0.0
         for phrase in (*row.synonyms, *row.comparatives):
             if f" {phrase} " in joined:
-                best = max(best, len(phrase))
+                best = max(best, EXACT_MATCH_BONUS + len(phrase))
             elif len(phrase) >= 5:
                 size = phrase.count(" ") + 1
                 close = difflib.get_close_matches(phrase, _windows(tokens, size), n=1, cutoff=0.84)

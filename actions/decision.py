@@ -186,5 +186,6 @@ def explain_unsure(recommendation: Recommendation) -> str | None:
     if not recommendation.unsure:
         return None
     topics = ", ".join(QUESTIONS[name] for name in recommendation.unsure)
-    return (f"You weren't sure about {topics}; I left that out, so my confidence is "
-            f"{recommendation.confidence}. Tell me if it changes and I'll re-check.")
+    effect = ("the other facts are decisive, so confidence stays high" if recommendation.confidence == "high"
+              else f"so my confidence is only {recommendation.confidence}")
+    return f"You weren't sure about {topics}; I left that out and {effect}. Tell me and I'll re-check."

@@ -1,0 +1,127 @@
+"""Shared fixtures: a real knowledge store on SQLite, and the real servers for end-to-end tests."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
+from actions.store import KnowledgeStore, make_engine
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+MODEL = PROJECT_DIR / "models" / "oem-odm-advisor.tar.gz"
+API_TOKEN = "test-token-" + uuid.uuid4().hex[:8]
+
+
+@pytest.fixture()
+def store_url(tmp_path) -> str:
+    """A fresh SQLite knowledge store built from the project's source copy."""
+    url = f"sqlite:///{tmp_path / 'knowledge.db'}"
+    ingest(DEFAULT_SOURCE, DEFAULT_CATALOG, make_engine(url))
+    return url
+
+
+@pytest.fixture()
+def snapshot(store_url):
+    return KnowledgeStore(store_url).snapshot()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Assistant:
+    """A running assistant reached over the REST channel (and the token-protected HTTP API)."""
+
+    url: str
+    token: str
+    process: subprocess.Popen
+    log: Path
+
+    def send(self, sender: str, message, timeout: float = 30) -> tuple[int, list]:
+        body = message if isinstance(message, bytes) else json.dumps({"sender": sender, "message": message}).encode()
+        request = urllib.request.Request(f"{self.url}/webhooks/rest/webhook", data=body,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read() or b"[]")
+        except urllib.error.HTTPError as err:
+            return err.code, []
+
+    def say(self, sender: str, message: str) -> str:
+        """The joined reply text (with button titles in brackets), as the acceptance runner reads it."""
+        status, replies = self.send(sender, message)
+        assert status == 200, f"HTTP {status} for {message!r}"
+        parts = []
+        for reply in replies:
+            parts.append(reply.get("text") or "")
+            parts += [f"[{b['title']}]" for b in reply.get("buttons") or []]
+        return "\n".join(p for p in parts if p)
+
+    def tracker(self, sender: str) -> dict:
+        with urllib.request.urlopen(f"{self.url}/conversations/{sender}/tracker?token={self.token}",
+                                    timeout=10) as response:
+            return json.loads(response.read())
+
+    def slot(self, sender: str, name: str):
+        return self.tracker(sender)["slots"].get(name)
+
+
+def start_assistant(tmp_path: Path, extra_env: dict | None = None) -> Assistant:
+    """Start scripts/serve.py on free ports with its own tracker database; wait until it answers."""
+    if not MODEL.is_file():
+        pytest.fail(f"no trained model at {MODEL}: `make test` trains it first")
+    rasa_port, actions_port = free_port(), free_port()
+    env = dict(os.environ, RASA_API_TOKEN=API_TOKEN, TRACKER_DB=str(tmp_path / "trackers.db"),
+               **(extra_env or {}))
+    log = tmp_path / "assistant.log"
+    process = subprocess.Popen(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "serve.py"), "--rasa-port", str(rasa_port),
+         "--actions-port", str(actions_port)],
+        cwd=PROJECT_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{rasa_port}"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail("the assistant exited during start-up:\n" + log.read_text()[-3000:])
+        if "Assistant ready" in log.read_text(errors="replace"):
+            return Assistant(url, API_TOKEN, process, log)
+        time.sleep(0.5)
+    stop_assistant(Assistant(url, API_TOKEN, process, log))
+    pytest.fail("the assistant did not answer within 240 s:\n" + log.read_text()[-3000:])
+
+
+def stop_assistant(assistant: Assistant) -> None:
+    if assistant.process.poll() is None:
+        os.killpg(assistant.process.pid, signal.SIGTERM)
+        try:
+            assistant.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(assistant.process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory):
+    """The real action server and Rasa server, started once for the session's end-to-end tests."""
+    running = start_assistant(tmp_path_factory.mktemp("assistant"))
+    yield running
+    stop_assistant(running)
+
+
+@pytest.fixture()
+def sender() -> str:
+    return "test-" + uuid.uuid4().hex
