@@ -49,9 +49,10 @@ def _value(match: re.Match) -> float:
     if match.group("digits"):
         value = float(match.group("digits"))
     else:
-        value = float(_SMALL_NUMBERS[match.group("word").lower()])
-        if match.group("word2"):
-            value += _SMALL_NUMBERS[match.group("word2").lower()]
+        word, second = match.group("word").lower(), (match.group("word2") or "").lower()
+        value = float(_SMALL_NUMBERS[word])
+        if second:  # "a few" -> few; "twenty five" -> 25
+            value = _SMALL_NUMBERS[second] if word in ("a", "an") else value + _SMALL_NUMBERS[second]
     mult = (match.group("mult") or "").lower()
     return value * _MULTIPLIERS.get(mult, 1)
 
@@ -86,7 +87,7 @@ def find_quantities(text: str) -> list[Number]:
             continue
         value = _value(match)
         after = text[match.end():match.end() + 40]
-        cued = bool(re.match(rf"\s*(?:\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b", after)) or bool(
+        cued = bool(re.match(rf"\s*(?:(?!of\b|the\b|in\b|by\b|for\b)\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b", after)) or bool(
             _QUANTITY_CUE_BEFORE.search(text[max(0, match.start() - 20):match.start()]))
         if (not cued and match.group("digits") and 1900 <= value <= 2100 and not match.group("mult")
                 and re.search(r"\b(in|by|until|before|of|early|late|mid)\s*$", text[:match.start()])):
@@ -224,8 +225,8 @@ def parse_quotes(text: str) -> QuoteComparison:
         segment = text[start + 3: marks[i + 1][0] if i + 1 < len(marks) else len(text)]
         fixed, per_unit = 0.0, None
         for m in _MONEY.finditer(segment):
-            if not m.group("amount"):
-                continue
+            if not m.group("amount") or re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", segment[m.end():]):
+                continue  # not money: "at 10,000 units" is the order size
             amount = float(m.group("amount")) * (1000 if m.group("k") else 1)
             if m.group("neg"):
                 raise QuoteError(f"The {code} quote has a negative amount ({m.group(0).strip()}); prices can't be negative.")

@@ -24,17 +24,23 @@ MODEL = PROJECT_DIR / "models" / "oem-odm-advisor.tar.gz"
 API_TOKEN = "test-token-" + uuid.uuid4().hex[:8]
 
 
-@pytest.fixture()
-def store_url(tmp_path) -> str:
-    """A fresh SQLite knowledge store built from the project's source copy."""
-    url = f"sqlite:///{tmp_path / 'knowledge.db'}"
+def built_store(folder: Path) -> str:
+    """A fresh SQLite knowledge store built from the project's source copy; returns its URL."""
+    url = f"sqlite:///{folder / 'knowledge.db'}"
     ingest(DEFAULT_SOURCE, DEFAULT_CATALOG, make_engine(url))
     return url
 
 
 @pytest.fixture()
-def snapshot(store_url):
-    return KnowledgeStore(store_url).snapshot()
+def store_url(tmp_path) -> str:
+    """A store of the test's own, free to re-ingest or break."""
+    return built_store(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def snapshot(tmp_path_factory):
+    """The store as every reader sees it, built once (read-only use)."""
+    return KnowledgeStore(built_store(tmp_path_factory.mktemp("store"))).snapshot()
 
 
 def free_port() -> int:

@@ -1,0 +1,214 @@
+"""Each custom action with a real store, a rasa_sdk Tracker and a CollectingDispatcher."""
+from __future__ import annotations
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import actions as act
+from actions import store as store_module
+from actions.store import KnowledgeStore
+
+PROFILE = {"own_design": "no", "ip_importance": "low", "order_quantity": 200.0, "weeks_to_launch": 4.0,
+           "budget": "limited", "business_stage": "startup"}
+
+
+@pytest.fixture(autouse=True)
+def project_store(monkeypatch, store_url):
+    monkeypatch.setattr(store_module, "_default_store", KnowledgeStore(store_url))
+
+
+def make_tracker(text: str, intent: str = "ask_factor", slots: dict | None = None, entities=(),
+                 active_loop: str | None = None) -> Tracker:
+    return Tracker(sender_id="buyer", slots=dict(slots or {}),
+                   latest_message={"text": text, "intent": {"name": intent, "confidence": 0.99},
+                                   "entities": list(entities)},
+                   events=[], paused=False, followup_action=None,
+                   active_loop={"name": active_loop} if active_loop else {}, latest_action_name="action_listen")
+
+
+async def run(action, tracker: Tracker) -> tuple[str, list, list]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, {})
+    text = "\n".join(m.get("text") or f"<{m.get('response')}>" for m in dispatcher.messages)
+    buttons = [b for m in dispatcher.messages for b in m.get("buttons", [])]
+    return text, events, buttons
+
+
+def slot_events(events) -> dict:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_factor_answer_sets_follow_up_slots():
+    text, events, _ = await run(act.ActionAnswerFactor(), make_tracker("what's the MOQ for ODM?"))
+    assert "50-500 units" in text and "500-5000" not in text and "MOQ)\" row" in text
+    assert slot_events(events) == {"last_factor": "moq", "last_model": "ODM"}
+
+
+async def test_factor_from_the_entity_extractor():
+    entities = [{"entity": "factor", "value": "development_time"}, {"entity": "service_model", "value": "OEM"}]
+    text, _, _ = await run(act.ActionAnswerFactor(), make_tracker("tell me", entities=entities))
+    assert "3-6 months" in text and "2-4 weeks" not in text
+
+
+async def test_question_without_a_factor_asks_which_with_buttons():
+    text, events, buttons = await run(act.ActionAnswerFactor(), make_tracker("tell me about it"))
+    assert "Which part" in text and len(buttons) == 5 and events == []
+
+
+@pytest.mark.parametrize("said, slots, expected, absent", [
+    ("and for OEM?", {"last_factor": "moq", "last_model": "ODM"}, "500-5000+ units", "50-500 units"),
+    ("what about ODM", {"last_factor": "development_time", "last_model": "OEM"}, "2-4 weeks", "3-6 months"),
+    ("and the other one?", {"last_factor": "risk", "last_model": "OEM"}, "Lower (proven designs", "Higher ("),
+    ("and lead time?", {"last_factor": "moq", "last_model": "ODM"}, "2-4 weeks", "3-6 months"),
+    ("and OEM?", {"last_factor": "definition", "last_model": "ODM"}, "Original Equipment Manufacturer", "Design Manufacturer"),
+])
+async def test_follow_ups_resolve_against_the_last_question(said, slots, expected, absent):
+    text, _, _ = await run(act.ActionAnswerFollowup(), make_tracker(said, "ask_followup", slots))
+    assert expected in text and absent not in text
+
+
+async def test_definition_of_a_factor_answers_the_row():
+    text, _, _ = await run(act.ActionAnswerDefinition(), make_tracker("what does MOQ mean", "ask_definition"))
+    assert "Minimum Order Quantity (MOQ)" in text and "50-500" in text
+
+
+async def test_definition_sets_the_follow_up_topic():
+    text, events, _ = await run(act.ActionAnswerDefinition(), make_tracker("what is odm", "ask_definition"))
+    assert "Original Design Manufacturer" in text
+    assert slot_events(events) == {"last_factor": "definition", "last_model": "ODM"}
+
+
+async def test_comparison_overview_and_single_row():
+    overview, _, _ = await run(act.ActionAnswerComparison(), make_tracker("oem vs odm", "ask_comparison"))
+    assert "Risk Level" in overview and "Design Ownership" in overview
+    row, _, _ = await run(act.ActionAnswerComparison(), make_tracker("compare lead times", "ask_comparison"))
+    assert "3-6 months" in row and "Risk Level" not in row
+
+
+@pytest.mark.parametrize("said, expected", [
+    ("can I order just 100 pieces?", ["100 units fits ODM", "below OEM's typical minimum"]),
+    ("I need them in 3 weeks, possible?", ["In 3 weeks: ODM can make it", "OEM (3-6 months): not realistic"]),
+    ("can I get 300 pcs in 6 weeks", ["300 units fits ODM", "In 6 weeks"]),
+    ("is that possible?", ["Tell me an order size"]),
+])
+async def test_feasibility(said, expected):
+    text, _, _ = await run(act.ActionCheckFeasibility(), make_tracker(said, "ask_feasibility"))
+    assert all(e in text for e in expected)
+
+
+async def test_store_unavailable_gets_a_polite_reply(monkeypatch, tmp_path):
+    monkeypatch.setattr(store_module, "_default_store", KnowledgeStore(f"sqlite:///{tmp_path / 'empty.db'}"))
+    text, events, _ = await run(act.ActionAnswerFactor(), make_tracker("moq?"))
+    assert text == act.STORE_UNAVAILABLE and events == []
+
+
+async def test_update_profile_takes_every_fact():
+    said = "Small Etsy shop, 100 plushies with my logo in 3 weeks, no designer"
+    _, events, _ = await run(act.ActionUpdateProfile(), make_tracker(said, "ask_recommendation"))
+    assert slot_events(events) == {"own_design": "no", "order_quantity": 100, "weeks_to_launch": 3,
+                                   "business_stage": "startup", "invalid_answers": 0}
+
+
+async def test_update_after_a_recommendation_remembers_the_old_profile():
+    slots = {**PROFILE, "recommendation": "ODM"}
+    _, events, _ = await run(act.ActionUpdateProfile(), make_tracker("what if 5000 units", "what_if", slots))
+    changed = slot_events(events)
+    assert changed["order_quantity"] == 5000 and changed["profile_before_change"]["order_quantity"] == 200
+
+
+def form_tracker(said: str, asked: str, intent: str = "inform", slots: dict | None = None) -> Tracker:
+    return make_tracker(said, intent, {"requested_slot": asked, **(slots or {})}, active_loop="buyer_profile_form")
+
+
+async def test_form_takes_the_asked_answer():
+    _, events, _ = await run(act.ValidateBuyerProfileForm(), form_tracker("about 200", "order_quantity"))
+    assert slot_events(events) == {"order_quantity": 200, "invalid_answers": 0}
+
+
+async def test_form_lets_a_question_through_so_it_can_be_answered():
+    _, events, _ = await run(act.ValidateBuyerProfileForm(),
+                             form_tracker("wait, what's the MOQ for OEM?", "budget", "ask_factor"))
+    assert events == []
+
+
+async def test_form_re_asks_with_an_explanation_then_moves_on():
+    text, events, _ = await run(act.ValidateBuyerProfileForm(), form_tracker("banana", "order_quantity"))
+    assert "number of units" in text
+    assert slot_events(events) == {"order_quantity": None, "invalid_answers": 1}
+    text, events, _ = await run(act.ValidateBuyerProfileForm(),
+                                form_tracker("-5", "order_quantity", slots={"invalid_answers": 1}))
+    assert "can't be negative" in text and slot_events(events)["invalid_answers"] == 2
+    text, events, _ = await run(act.ValidateBuyerProfileForm(),
+                                form_tracker("banana", "order_quantity", slots={"invalid_answers": 2}))
+    assert "move on" in text and slot_events(events) == {"order_quantity": "unsure", "invalid_answers": 0}
+
+
+async def test_form_answers_out_of_scope_and_stays():
+    text, events, _ = await run(act.ValidateBuyerProfileForm(),
+                                form_tracker("book me a flight", "budget", "out_of_scope"))
+    assert text == "<utter_out_of_scope>" and slot_events(events)["budget"] is None
+
+
+async def test_form_takes_a_correction_of_an_earlier_answer():
+    text, events, _ = await run(act.ValidateBuyerProfileForm(),
+                                form_tracker("actually make it 2,000 units", "budget",
+                                             slots={"order_quantity": 200.0}))
+    assert "Order quantity 200 units → 2,000 units" in text
+    assert slot_events(events)["order_quantity"] == 2000 and slot_events(events)["budget"] is None
+
+
+async def test_recommendation_sets_the_slot_and_cites_rows():
+    text, events, _ = await run(act.ActionRecommend(), make_tracker("tight", "inform", PROFILE))
+    assert text.startswith("I recommend **ODM** (confidence: high)")
+    assert "your 200 units fit ODM's 50-500 units MOQ" in text and "(Minimum Order Quantity (MOQ) row)" in text
+    assert slot_events(events)["recommendation"] == "ODM"
+
+
+async def test_recommendation_says_whether_and_why_it_changed():
+    slots = {**PROFILE, "own_design": "yes", "ip_importance": "high", "order_quantity": 5000.0,
+             "weeks_to_launch": 26.0, "recommendation": "ODM", "profile_before_change": PROFILE}
+    text, events, _ = await run(act.ActionRecommend(), make_tracker("what if", "what_if", slots))
+    assert text.startswith("I recommend **OEM**") and "changes my earlier ODM recommendation" in text
+    assert "Order quantity 200 units → 5,000 units" in text
+    assert slot_events(events)["recommendation"] == "OEM"
+
+
+async def test_explain_lists_every_reason_with_its_row():
+    text, _, _ = await run(act.ActionExplain(), make_tracker("why not OEM?", "ask_why",
+                                                             {**PROFILE, "recommendation": "ODM"}))
+    assert text.startswith("Why ODM and not OEM") and text.count("✔") == 6 and "row" in text
+
+
+async def test_explain_before_any_recommendation():
+    text, _, _ = await run(act.ActionExplain(), make_tracker("why?", "ask_why"))
+    assert "haven't made a recommendation" in text
+
+
+async def test_summary_is_a_decision_record(snapshot):
+    text, _, _ = await run(act.ActionSummary(), make_tracker("summary", "ask_summary",
+                                                             {**PROFILE, "recommendation": "ODM"}))
+    assert text.startswith("# OEM/ODM decision record") and "**ODM** (confidence: high)" in text
+    assert "- Order quantity: 200 units" in text and f"version {snapshot.version}" in text
+
+
+async def test_quotes_are_totalled_at_the_buyers_quantity():
+    said = "OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit"
+    text, _, _ = await run(act.ActionCompareQuotes(), make_tracker(said, "compare_quotes",
+                                                                   {"order_quantity": 1000.0}))
+    assert "At 1,000 units: OEM $10,100.00, ODM $3,900.00 — ODM is cheaper by $6,200.00." in text
+    assert "Break-even: above about 5,769 units" in text
+
+
+async def test_quotes_at_a_quantity_in_the_message():
+    said = "OEM 9000 + 2 per unit, ODM 400 + 4 per unit, at 10,000 units"
+    text, _, _ = await run(act.ActionCompareQuotes(), make_tracker(said, "compare_quotes"))
+    assert "No currency was given" in text and "At 10,000 units: OEM 29,000.00, ODM 40,400.00" in text
+
+
+async def test_did_you_mean_offers_concrete_questions():
+    text, _, buttons = await run(act.ActionDefaultAskAffirmation(),
+                                 make_tracker("mnimum ordr odm", "nlu_fallback"))
+    assert "Did you mean" in text and "only help with" in text
+    assert buttons[0]["payload"] == "What is the Minimum Order Quantity (MOQ) for ODM?"

@@ -1,0 +1,87 @@
+"""Factual answers: the right row for a buyer's words (typos included), figures only from the store."""
+from __future__ import annotations
+
+import pytest
+
+from actions import answers
+
+
+@pytest.mark.parametrize("question, factor", [
+    ("moq?", "moq"), ("min order qty odm", "moq"), ("minimun order for oem", "moq"),
+    ("how lng does odm take", "development_time"), ("lead time difference", "development_time"),
+    ("wait, what's the MOQ for OEM?", "moq"), ("who owns the design if I use ODM", "design_ownership"),
+    ("do I keep the intellectual property", "design_ownership"), ("which is riskier", "risk"),
+    ("which is cheaper", "unit_cost"), ("how much can I customise", "customization"),
+    ("which is better for a startup?", "best_for"), ("price per peice", "unit_cost"),
+])
+def test_questions_find_their_row(snapshot, question, factor):
+    assert answers.best_factor(question, snapshot) == factor
+
+
+def test_entity_value_wins_over_text(snapshot):
+    assert answers.best_factor("tell me", snapshot, ["lead time"]) == "development_time"
+
+
+@pytest.mark.parametrize("text, models", [
+    ("moq for odm", ["ODM"]), ("OEM vs ODM", ["OEM", "ODM"]), ("0dm lead time", ["ODM"]),
+    ("original equipment manufacturer", ["OEM"]), ("what about cost", []),
+])
+def test_models_named(text, models):
+    assert answers.models_in(text) == models
+
+
+def test_single_model_answer_cites_the_row(snapshot):
+    reply = answers.answer_factor(snapshot, "moq", ["ODM"], "moq for odm")
+    assert "Typically lower (50-500 units)" in reply and "500-5000" not in reply
+    assert '"Minimum Order Quantity (MOQ)" row' in reply and f"doc v{snapshot.version}" in reply
+
+
+def test_both_models_when_none_named(snapshot):
+    reply = answers.answer_factor(snapshot, "development_time", [], "lead time?")
+    assert "3-6 months" in reply and "2-4 weeks" in reply
+
+
+@pytest.mark.parametrize("question, factor, winner", [
+    ("which is riskier", "risk", "OEM"), ("which is safer", "risk", "ODM"),
+    ("which is cheaper", "unit_cost", "ODM"), ("which is faster", "development_time", "ODM"),
+    ("which is more flexible", "customization", "OEM"),
+])
+def test_comparative_questions_name_the_model_from_structured_levels(snapshot, question, factor, winner):
+    assert answers.answer_factor(snapshot, factor, [], question).startswith(f"**{winner}**")
+
+
+def test_ip_answers_say_who_owns_what(snapshot):
+    oem = answers.answer_factor(snapshot, "design_ownership", ["OEM"], "do I keep the IP with OEM")
+    odm = answers.answer_factor(snapshot, "design_ownership", ["ODM"], "who owns the design with ODM")
+    assert "you (the buyer) own the IP" in oem
+    assert "manufacturer owns the base design IP" in odm and "you own any customizations you add" in odm
+
+
+def test_audience_questions_point_to_the_model(snapshot):
+    reply = answers.answer_factor(snapshot, "best_for", [], "which is better for a startup")
+    assert reply.startswith('ODM is the better fit: its Best For row lists "Startups"')
+
+
+def test_definitions(snapshot):
+    odm = answers.answer_definition(snapshot, ["ODM"])
+    assert "ODM = Original Design Manufacturer" in odm and "definition paragraph" in odm
+    both = answers.answer_definition(snapshot, [])
+    assert "Original Equipment Manufacturer" in both and "Original Design Manufacturer" in both
+
+
+def test_overview_has_every_row(snapshot):
+    reply = answers.answer_overview(snapshot)
+    assert all(row.row_label in reply for row in snapshot.factors.values())
+
+
+@pytest.mark.parametrize("quantity, fits", [(100, "fits ODM"), (500, "fits OEM and ODM"),
+                                            (3000, "fits OEM"), (20, "outside both")])
+def test_order_size_feasibility(snapshot, quantity, fits):
+    assert fits in answers.answer_quantity_feasibility(snapshot, quantity)
+
+
+def test_launch_time_feasibility_says_by_how_much(snapshot):
+    three_weeks = answers.answer_time_feasibility(snapshot, 3)
+    assert "ODM can make it" in three_weeks and "short by at least about 2.3 months" in three_weeks
+    half_year = answers.answer_time_feasibility(snapshot, 30)
+    assert "OEM and ODM can make it" in half_year and "4 weeks to spare" in half_year

@@ -1,0 +1,115 @@
+"""Reading buyer facts out of free text: quantities, deadlines, dates, quotes, and answers to questions."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from actions.buyer_text import (
+    QuoteError,
+    break_even_quantity,
+    extract_facts,
+    parse_quantity,
+    parse_quotes,
+    parse_weeks,
+)
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize("text, asked, expected", [
+    ("about 200", True, 200), ("5k", True, 5000), ("two thousand", True, 2000), ("2,000 units", False, 2000),
+    ("100 plushies with my logo", False, 100), ("5k pcs", False, 5000), ("1.5k", True, 1500),
+    ("a few hundred", True, 300), ("we need 300", False, 300), ("actually make it 2,000 units", False, 2000),
+    ("twenty five hundred", True, 2500), ("in 3 weeks", True, None), ("$5,000", True, None),
+    ("by March 1", True, None), ("in 2027", True, None), ("2000", True, 2000), ("version 2 of the toy", False, None),
+])
+def test_quantities(text, asked, expected):
+    assert parse_quantity(text, asked=asked) == expected
+
+
+@pytest.mark.parametrize("text, weeks", [
+    ("in 4 weeks", 4), ("6 months", 26), ("half a year", 26), ("in 10 days", 10 / 7), ("a year", 52),
+    ("two months", 52 / 12 * 2), ("asap", 1), ("no rush", 52), ("next month", 52 / 12),
+    ("by March 1", (date(2027, 3, 1) - TODAY).days / 7), ("by the end of january", (date(2027, 1, 31) - TODAY).days / 7),
+    ("by christmas", (date(2026, 12, 25) - TODAY).days / 7), ("2027-02-01", (date(2027, 2, 1) - TODAY).days / 7),
+    ("we have 8 wks", 8), ("nothing about time", None),
+])
+def test_weeks_to_launch(text, weeks):
+    result = parse_weeks(text, TODAY)
+    assert result == pytest.approx(weeks, abs=0.01) if weeks is not None else result is None
+
+
+def test_a_past_date_is_reported_not_stored():
+    extraction = extract_facts("by 2026-01-01", asked="weeks_to_launch", today=TODAY)
+    assert "weeks_to_launch" not in extraction.facts and "already passed" in extraction.problem
+
+
+@pytest.mark.parametrize("text, asked, expected", [
+    ("no design yet", "own_design", {"own_design": "no"}),
+    ("yes, complete designs from our studio", "own_design", {"own_design": "yes"}),
+    ("yep", "own_design", {"own_design": "yes"}),
+    ("not important", "ip_importance", {"ip_importance": "low"}),
+    ("crucial", "ip_importance", {"ip_importance": "high"}),
+    ("nope", "ip_importance", {"ip_importance": "low"}),
+    ("tight", "budget", {"budget": "limited"}),
+    ("healthy", "budget", {"budget": "healthy"}),
+    ("it isn't big", "budget", {"budget": "limited"}),
+    ("a new small business", "business_stage", {"business_stage": "startup"}),
+    ("established brand", "business_stage", {"business_stage": "established"}),
+    ("skip", "budget", {"budget": "unsure"}),
+    ("not sure", "order_quantity", {"order_quantity": "unsure"}),
+    ("what's the MOQ for OEM?", "budget", {}),
+])
+def test_answers_to_the_asked_question(text, asked, expected):
+    assert extract_facts(text, asked=asked, today=TODAY).facts == expected
+
+
+def test_every_fact_volunteered_in_one_message_is_taken():
+    facts = extract_facts("Small Etsy shop, 100 plushies with my logo in 3 weeks, no designer", today=TODAY).facts
+    assert facts == {"own_design": "no", "order_quantity": 100, "weeks_to_launch": 3, "business_stage": "startup"}
+    facts = extract_facts("what if I had my own patented design, 5000 units and 6 months?", today=TODAY).facts
+    assert facts == {"own_design": "yes", "ip_importance": "high", "order_quantity": 5000, "weeks_to_launch": 26}
+
+
+def test_unrelated_words_do_not_fill_facts_when_nothing_is_asked():
+    assert extract_facts("tight", today=TODAY).facts == {}
+    assert extract_facts("what is the moq for oem", today=TODAY).facts == {}
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("-5", "negative"), ("0", "at least one unit"), ("50000000", "more than"),
+])
+def test_invalid_quantities_are_explained(text, problem):
+    extraction = extract_facts(text, asked="order_quantity", today=TODAY)
+    assert "order_quantity" not in extraction.facts and problem in extraction.problem
+
+
+def test_an_amount_for_the_budget_is_not_judged_against_invented_figures():
+    extraction = extract_facts("$50,000", asked="budget", today=TODAY)
+    assert extraction.facts == {} and "no cost figures" in extraction.problem
+
+
+def test_quotes_and_break_even():
+    comparison = parse_quotes("OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit")
+    oem, odm = comparison.quotes["OEM"], comparison.quotes["ODM"]
+    assert (oem.fixed, oem.per_unit, odm.fixed, odm.per_unit, comparison.currency) == (8000, 2.1, 500, 3.4, "$")
+    assert break_even_quantity(oem, odm) == pytest.approx(7500 / 1.3)
+    assert oem.total(1000) == pytest.approx(10100)
+
+
+def test_quote_without_break_even():
+    comparison = parse_quotes("odm $300 + $2/unit, oem $7000 + $3.20 per unit")
+    assert break_even_quantity(comparison.quotes["OEM"], comparison.quotes["ODM"]) is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("OEM: $8,000 + -$2.10/unit, ODM: $500 + $3.40/unit", "negative"),
+    ("OEM: $8,000 + $0/unit, ODM: $500 + $3.40/unit", "zero"),
+    ("OEM: $8,000 tooling, ODM: $500 + $3.40/unit", "per-unit price"),
+    ("OEM: $8,000 + $2/unit, ODM: €500 + €3.40/unit", "mix currencies"),
+    ("OEM costs $8,000 + $2/unit", "both quotes"),
+])
+def test_invalid_quotes_get_a_clear_message(text, message):
+    with pytest.raises(QuoteError, match=message):
+        parse_quotes(text)
