@@ -41,7 +41,7 @@ STORE_UNAVAILABLE = "I can't look that up right now, please try again in a momen
 DIGRESSION_INTENTS = {"ask_factor", "ask_followup", "ask_definition", "ask_comparison", "ask_feasibility",
                       "compare_quotes", "ask_why", "ask_summary", "greet", "thank", "bot_challenge",
                       "ask_capabilities", "goodbye", "restart"}
-MAX_INVALID_ANSWERS = 2
+MAX_INVALID_ANSWERS = 2  # a question is asked at most twice, then counted as "not sure"
 FACTOR_BUTTONS = [("MOQ", "What is the MOQ for OEM and ODM?"),
                   ("Development time", "How long does development take for OEM and ODM?"),
                   ("Cost", "Which is cheaper, OEM or ODM?"),
@@ -107,7 +107,7 @@ def answer_factor_events(dispatcher: CollectingDispatcher, snapshot: Snapshot, f
 
 
 class ActionAnswerFactor(StoreAction):
-    """One row of the table for OEM, ODM or both."""
+    """One row of the table for OEM, ODM or both; a named order size or deadline is also judged."""
 
     def name(self) -> str:
         return "action_answer_factor"
@@ -115,12 +115,18 @@ class ActionAnswerFactor(StoreAction):
     def respond(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
         factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
-        if factor is None:
-            factor = tracker.get_slot("last_factor") if tracker.get_slot("last_factor") in snapshot.factors else None
+        models = named_models(tracker)
+        if factor is None and models:  # "tell me about ODM"
+            dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
+            return [SlotSet("last_factor", "definition"), SlotSet("last_model", models[0])]
         if factor is None:
             ask_which_factor(dispatcher)
             return []
-        return answer_factor_events(dispatcher, snapshot, factor, named_models(tracker), text)
+        events = answer_factor_events(dispatcher, snapshot, factor, models, text)
+        judgement, _ = feasibility_replies(snapshot, text, bare_numbers=False)
+        if judgement:
+            dispatcher.utter_message(text="\n\n".join(judgement))
+        return events
 
 
 class ActionAnswerFollowup(StoreAction):
@@ -182,6 +188,21 @@ class ActionAnswerComparison(StoreAction):
         return [SlotSet("last_factor", None), SlotSet("last_model", None)]
 
 
+def feasibility_replies(snapshot: Snapshot, text: str, bare_numbers: bool) -> tuple[list[str], str | None]:
+    """Judgements of an order size and/or a launch time named in the text, and the last row used."""
+    weeks = parse_weeks(text)
+    quantity = parse_quantity(text, asked=bare_numbers and weeks is None)
+    replies, factor = [], None
+    if quantity is not None and quantity >= 1:
+        replies.append(answers.answer_quantity_feasibility(snapshot, quantity))
+        factor = "moq"
+    if weeks is not None:
+        replies.append(answers.answer_time_feasibility(snapshot, weeks) if weeks > 0
+                       else "That date has already passed; give me a future date or a number of weeks.")
+        factor = "development_time"
+    return replies, factor
+
+
 class ActionCheckFeasibility(StoreAction):
     """'Can I order 100 pieces?', 'I need them in 3 weeks': checked against the table's ranges."""
 
@@ -189,19 +210,7 @@ class ActionCheckFeasibility(StoreAction):
         return "action_check_feasibility"
 
     def respond(self, dispatcher, tracker, snapshot):
-        text = latest_text(tracker)
-        weeks = parse_weeks(text)
-        quantity = parse_quantity(text, asked=weeks is None)
-        replies, factor = [], None
-        if quantity is not None and quantity >= 1:
-            replies.append(answers.answer_quantity_feasibility(snapshot, quantity))
-            factor = "moq"
-        if weeks is not None:
-            if weeks <= 0:
-                replies.append("That date has already passed; give me a future date or a number of weeks.")
-            else:
-                replies.append(answers.answer_time_feasibility(snapshot, weeks))
-                factor = "development_time"
+        replies, factor = feasibility_replies(snapshot, latest_text(tracker), bare_numbers=True)
         if not replies:
             dispatcher.utter_message(text="Tell me an order size (e.g. \"150 units\") or a launch date "
                                           "(e.g. \"in 6 weeks\", \"by March 1\") and I'll check it against "
@@ -307,7 +316,7 @@ class ValidateBuyerProfileForm(FormValidationAction):
         if not asked or asked in extraction.facts:
             return events + [SlotSet("invalid_answers", 0)]
         attempts = int(tracker.get_slot("invalid_answers") or 0) + 1
-        if attempts > MAX_INVALID_ANSWERS:
+        if attempts >= MAX_INVALID_ANSWERS:
             dispatcher.utter_message(text=f"Let's move on; I'll treat '{PROFILE_LABELS[asked]}' as "
                                           "unknown (you can tell me later).")
             return events + [SlotSet(asked, UNSURE), SlotSet("invalid_answers", 0)]

@@ -27,7 +27,7 @@ _NUMBER = (rf"(?:(?P<digits>\d+(?:\.\d+)?)|(?P<word>{_NUMBER_WORD}))"
            rf"(?:\s*(?:-|\s)\s*(?P<word2>{_NUMBER_WORD}))?"
            r"(?:\s*(?P<mult>hundred|thousand|k|grand|million|m)\b)?")
 _TIME_UNIT = r"(?P<unit>days?|d|weeks?|wks?|w|months?|mos?|mths?|years?|yrs?|quarters?)\b"
-_DURATION = re.compile(rf"(?<![\w$€£.])(?:half\s+an?\s+(?P<half>year|month)|{_NUMBER}\s*{_TIME_UNIT})", re.I)
+_DURATION = re.compile(rf"(?<![\w$€£.])(?:half\s+an?\s+(?P<half>year|month)|{_NUMBER}\s*(?:of\s+)?{_TIME_UNIT})", re.I)
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
@@ -38,7 +38,12 @@ _DATE = re.compile(
     re.I)
 _ISO_DATE = re.compile(r"\b(?P<year>20\d\d)-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
 _HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "halloween": (10, 31), "black friday": (11, 27),
-             "valentine": (2, 14), "new year": (1, 1)}
+             "valentine": (2, 14), "new year": (1, 1), "spring": (3, 21), "summer": (6, 21),
+             "autumn": (9, 22), "fall": (9, 22), "winter": (12, 21)}
+_PAST_SPAN = re.compile(r"\b(been|selling|operating|in business|existed|around|running|established)"
+                        r"(\s+\w+){0,3}\s+(for|over)\s*$")  # "selling for 10 years" is not a deadline
+_QUARTER = re.compile(r"\b(?:q([1-4])|(first|second|third|fourth) quarter)\b")
+_QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _QUANTITY_NOUNS = (r"units?|pcs|pc|pieces?|plush(?:ies|y|es)?|toys?|items?|dolls?|figures?|figurines?|sets?|"
                    r"boxes|bears?|cars?|games?|puzzles?|products?|qty|pieces|ones|kits?|models?|robots?|blocks?")
 _QUANTITY_CUE_BEFORE = re.compile(r"\b(order(?:ing)?|quantity|qty|moq|batch|run|make|need|want|buy|produce|"
@@ -144,7 +149,7 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
         return 1.0
     if re.search(r"\b(no rush|no deadline|no hurry|whenever|not in a hurry|take our time|flexible)\b", text):
         return 52.0
-    durations = list(_DURATION.finditer(text))
+    durations = [m for m in _DURATION.finditer(text) if not _PAST_SPAN.search(text[:m.start()])]
     if durations:
         match = durations[-1]
         if match.group("half"):
@@ -159,8 +164,14 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
     dated = list(_DATE.finditer(text))
     if dated:
         return _date_weeks(dated[-1], today)
+    quarter = _QUARTER.search(text)
+    if quarter:
+        number = int(quarter.group(1)) if quarter.group(1) else _QUARTER_WORDS[quarter.group(2)]
+        end = date(today.year, number * 3, calendar.monthrange(today.year, number * 3)[1])
+        end = end if end >= today else end.replace(year=today.year + 1)
+        return (end - today).days / 7
     for name, (month, day) in _HOLIDAYS.items():
-        if name in text:
+        if re.search(rf"\b{name}\b", text):
             target = date(today.year, month, day)
             target = target if target >= today else target.replace(year=today.year + 1)
             return (target - today).days / 7
@@ -267,18 +278,20 @@ _DESIGN_WORDS = r"(designs?|specs?|specifications?|drawings?|cad|blueprints?|pro
 _OWN_DESIGN = re.compile(
     rf"\b((my|our|own)\s+(own\s+)?(\w+\s+)?{_DESIGN_WORDS}|designed (it|them|by us|in-house|ourselves)|"
     r"in-house design|design team|we designed|i designed|our studio|have (a |the |complete |full )?designs?|"
-    r"patented|our own character|my own character|original character)")
+    r"patented|our own character|my own character|original character|"
+    r"have (a |an |the |some )?(\w+ )?(prototype|sketch(es)?|drawings?|cad files?|3d model))")
 _NO_DESIGN = re.compile(
     rf"\b(no\s+(\w+\s+)?{_DESIGN_WORDS}|no designer|don'?t have (a |any )?{_DESIGN_WORDS}|without (a )?{_DESIGN_WORDS}|"
     r"need (a |some )?designs?|existing designs?|off[- ]the[- ]shelf|catalog(ue)?|stock designs?|ready[- ]made|"
     r"pre-?existing|your designs?|their designs?|just (my|our) logo|only (my|our) logo|haven'?t designed|"
-    r"not yet designed|nothing designed)")
-_HIGH = re.compile(r"\b(crucial|critical|essential|vital|very important|really important|important|must|"
-                   r"top priority|key|matters|need to own|exclusive|protect\w*|patent\w*|our own character|"
+    r"not yet designed|nothing designed|(only|just) (an? |the )?(\w+ )?(idea|concept)|no idea for the design)")
+_HIGH = re.compile(r"\b(crucial|critical|essential|vital|very( much)?|really important|important|must|"
+                   r"top priority|key|matters|need to own|exclusiv\w*|protect\w*|patent\w*|our own character|"
                    r"high priority|a lot|absolutely|big deal)\b")
 _LOW = re.compile(r"\b(not important|unimportant|doesn'?t matter|don'?t care|not a priority|not a concern|"
                   r"low priority|not bothered|not really|not that important|not very important|not needed|"
-                  r"no need|irrelevant|whatever|not fussed|not an issue for me|nice to have)\b")
+                  r"no need|irrelevant|whatever|not fussed|not an issue for me|nice to have|somewhat|"
+                  r"moderately|a little|a bit|not really important|not crucial|not critical)\b")
 _IP_TOPIC = re.compile(r"\b(ip|intellectual property|patent\w*|exclusive rights|exclusivity|own the rights)\b")
 _TIGHT = re.compile(r"\b(tight|limited|small|low|shoestring|minimal|not much|bootstrap\w*|lean|no budget|"
                     r"can'?t afford|little|modest|short on (cash|money)|constrained|scarce|cheap)\b")
@@ -292,7 +305,8 @@ _STARTUP = re.compile(r"\b(start-?ups?|start up|new (small )?(business|brand|com
                       r"one[- ]person|indie|hobby(ist)?|newcomer|new to this|small|new|tiny|launching)\b")
 _ESTABLISHED = re.compile(r"\b(established|big brand|well[- ]known|large (company|brand|business)|"
                           r"existing brand|corporation|enterprise|been around|years in business|retail chain|"
-                          r"major|mature|big company|household name|market leader)\b")
+                          r"major|mature|big company|household name|market leader|\d+\+? years|"
+                          r"for years|decades?|long-standing|well established)\b")
 _GROWING = re.compile(r"\b(mid[- ]?size|medium|growing|scale-?up|in between|somewhere in between)\b")
 
 

@@ -60,6 +60,12 @@ def test_a_past_date_is_reported_not_stored():
     ("skip", "budget", {"budget": "unsure"}),
     ("not sure", "order_quantity", {"order_quantity": "unsure"}),
     ("what's the MOQ for OEM?", "budget", {}),
+    ("we have been selling for 10 years", "business_stage", {"business_stage": "established"}),
+    ("we need exclusivity", "ip_importance", {"ip_importance": "high"}),
+    ("somewhat important", "ip_importance", {"ip_importance": "low"}),
+    ("just an idea so far", "own_design", {"own_design": "no"}),
+    ("we have a prototype", "own_design", {"own_design": "yes"}),
+    ("in a couple of months", "weeks_to_launch", {"weeks_to_launch": 8.67}),
 ])
 def test_answers_to_the_asked_question(text, asked, expected):
     assert extract_facts(text, asked=asked, today=TODAY).facts == expected
