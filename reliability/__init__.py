@@ -1,0 +1,1 @@
+"""Run-time guards around Rasa and the action server: timeouts, polite failures, input checks, auth."""

@@ -1,0 +1,161 @@
+"""Hooks installed into the Rasa server before its command line runs (see `reliability.rasa_server`).
+
+- A custom action that fails (action server down, answering with an error, or slower than
+  ACTION_TIMEOUT_SECONDS, 5 by default) gets one polite reply and one clear log line instead of
+  silence. The conversation's state is left as it was: inside the questionnaire the same question is
+  asked again, so the next message after recovery carries on.
+- The REST webhook takes only a JSON object with a string `sender` and `message`; anything else gets
+  HTTP 400 before it reaches the dialogue engine (and nothing lands in Rasa's shared "default"
+  conversation). Over-long messages get a polite reply and are not stored.
+- The HTTP API's `PUT /model` loads models only from the local models folder: no model server, no
+  remote storage.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import rasa.core.run
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.shared.core.constants import REQUESTED_SLOT
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+from rasa.shared.exceptions import RasaException
+from sanic import response
+
+logger = logging.getLogger(__name__)
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+MODELS_DIR = PROJECT_DIR / "models"
+ACTION_UNAVAILABLE = "I can't look that up right now, please try again in a moment."
+MESSAGE_TOO_LONG = "That message is too long for me. Please keep it under {limit:,} characters."
+REST_WEBHOOK = "/webhooks/rest/webhook"
+MAX_MESSAGE_CHARS = 5000
+MAX_SENDER_CHARS = 128
+MAX_METADATA_BYTES = 4096
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def action_timeout() -> float:
+    return float(os.environ.get("ACTION_TIMEOUT_SECONDS", 5))
+
+
+def apologised_this_turn(tracker) -> bool:
+    """Whether the polite reply was already given since the buyer's last message."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and event.text == ACTION_UNAVAILABLE:
+            return True
+    return False
+
+
+def polite_failure_events(action_name: str, tracker) -> list:
+    """The polite reply; for a form's validation, also the asked slot as it was, so the form asks again."""
+    events = [] if apologised_this_turn(tracker) else [BotUttered(ACTION_UNAVAILABLE)]
+    asked = tracker.get_slot(REQUESTED_SLOT)
+    if action_name.startswith("validate_") and asked:
+        events.append(SlotSet(asked, tracker.get_slot(asked)))
+    return events
+
+
+def guard_remote_action(run):
+    """Wraps `RemoteAction.run` with the time limit and the polite failure."""
+
+    @functools.wraps(run)
+    async def guarded_run(self: RemoteAction, output_channel, nlg, tracker, domain) -> list:
+        try:
+            return await asyncio.wait_for(run(self, output_channel, nlg, tracker, domain), action_timeout())
+        except ActionExecutionRejection:
+            raise
+        except asyncio.TimeoutError:
+            logger.error("Action server did not answer action '%s' within %.0f s; asked the buyer to try again.",
+                         self.name(), action_timeout())
+        except RasaException as err:
+            cause = f"{err}: {err.__cause__}" if err.__cause__ else str(err)
+            logger.error("Action server failed action '%s' (%s); asked the buyer to try again.", self.name(), cause)
+        return polite_failure_events(self.name(), tracker)
+
+    return guarded_run
+
+
+def bad_request(reason: str):
+    return response.json({"error": reason}, status=400)
+
+
+def rest_message_problem(body: Any) -> str | None:
+    """Why a REST webhook body is not acceptable, or None."""
+    if not isinstance(body, dict):
+        return "the body must be a JSON object with 'sender' and 'message'"
+    sender, message = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS \
+            or CONTROL_CHARACTERS.search(sender):
+        return f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} printable characters"
+    if not isinstance(message, str):
+        return "'message' must be a string"
+    if not isinstance(body.get("input_channel", ""), str):
+        return "'input_channel' must be a string"
+    metadata = body.get("metadata")
+    if metadata is not None and (not isinstance(metadata, dict)
+                                 or len(json.dumps(metadata)) > MAX_METADATA_BYTES):
+        return f"'metadata' must be a JSON object of at most {MAX_METADATA_BYTES} bytes"
+    return None
+
+
+def local_model_problem(body: Any) -> str | None:
+    """Why a `PUT /model` body does not name a model file in the local models folder, or None."""
+    if not isinstance(body, dict) or set(body) != {"model_file"} or not isinstance(body["model_file"], str):
+        return "only {'model_file': <file in the models folder>} is accepted: no model server, no remote storage"
+    path = Path(body["model_file"])
+    path = (path if path.is_absolute() else PROJECT_DIR / path).resolve()
+    if MODELS_DIR.resolve() not in path.parents:
+        return "models are loaded only from the local models folder"
+    return None
+
+
+def json_body(request) -> tuple[Any, bool]:
+    try:
+        return json.loads(request.body or b""), True
+    except (ValueError, UnicodeDecodeError):
+        return None, False
+
+
+async def check_request(request):
+    """Sanic request middleware: rejects what the REST webhook and `PUT /model` must not take."""
+    if request.method == "POST" and request.path == REST_WEBHOOK:
+        body, parsed = json_body(request)
+        problem = rest_message_problem(body) if parsed else "the body must be valid JSON"
+        if problem:
+            return bad_request(problem)
+        if len(body["message"]) > MAX_MESSAGE_CHARS:
+            return response.json([{"recipient_id": body["sender"],
+                                   "text": MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE_CHARS)}])
+    elif request.method == "PUT" and request.path == "/model":
+        body, parsed = json_body(request)
+        problem = local_model_problem(body) if parsed else "the body must be valid JSON"
+        if problem:
+            return response.json({"error": problem}, status=403)
+    return None
+
+
+def guard_app(configure_app):
+    """Wraps `rasa.core.run.configure_app` to add `check_request` to the Sanic app it builds."""
+
+    @functools.wraps(configure_app)
+    def configured(*args, **kwargs):
+        app = configure_app(*args, **kwargs)
+        app.register_middleware(check_request, "request")
+        return app
+
+    return configured
+
+
+def install() -> None:
+    """Installs the hooks; call before Rasa builds its server."""
+    RemoteAction.run = guard_remote_action(RemoteAction.run)
+    rasa.core.run.configure_app = guard_app(rasa.core.run.configure_app)

@@ -1,0 +1,13 @@
+"""Rasa's own `rasa` command with the project's hooks installed: `python -m reliability.rasa_server run ...`."""
+from reliability.rasa_hooks import install
+
+
+def main() -> None:
+    install()
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
