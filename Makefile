@@ -16,13 +16,15 @@ MODEL := models/oem-odm-advisor.tar.gz
 KNOWLEDGE := build/knowledge.stamp
 SPACY_MODEL := build/spacy_model/meta.json
 NLU_DATA := $(shell find data -name '*.yml' -not -name knowledge_terms.yml)
+WEB_WIDGET := web/node_modules/rasa-webchat/lib/index.js
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test setup knowledge nlp train validate clean
+.PHONY: run test setup knowledge nlp train validate web browser clean
 
 $(VENV)/installed: pyproject.toml constraints.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install it (pyenv install 3.10.13) or set PYTHON310=/path/to/python3.10"; exit 1; }
 	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip<25" setuptools wheel
+	$(PY) -m pip install --quiet "pip<25" "setuptools==70.3.0" wheel
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $@
 
@@ -48,13 +50,26 @@ $(MODEL): config.yml domain.yml $(NLU_DATA) $(SPACY_MODEL)
 
 train: $(MODEL)
 
-run: $(MODEL) $(KNOWLEDGE)
+# The chat page's widget (rasa-webchat), from the npm registry at the locked version.
+$(WEB_WIDGET): web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+web: $(WEB_WIDGET)
+
+# The web chat tests' browser: Debian's chromium (needs root for apt-get).
+$(CHROMIUM):
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+browser: $(CHROMIUM)
+
+run: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET)
 	$(PY) scripts/serve.py
 
 validate: $(SPACY_MODEL)
 	$(RASA) data validate --fail-on-warnings
 
-test: $(MODEL) $(KNOWLEDGE)
+test: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET) $(CHROMIUM)
 	$(PY) -m pytest -p no:cacheprovider -ra
 
 clean:
