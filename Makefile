@@ -18,8 +18,10 @@ SPACY_MODEL := build/spacy_model/meta.json
 NLU_DATA := $(shell find data -name '*.yml' -not -name knowledge_terms.yml)
 WEB_WIDGET := web/node_modules/rasa-webchat/lib/index.js
 CHROMIUM := /usr/bin/chromium
+# The cluster profile's servers, from Debian's packages (Debian 12 ships PostgreSQL 15).
+CLUSTER_PROGRAMS := /usr/lib/postgresql/15/bin/postgres /usr/bin/redis-server /usr/sbin/nginx
 
-.PHONY: run test setup knowledge nlp train validate web browser clean
+.PHONY: run test setup knowledge nlp train validate web browser clean run-cluster cluster-deps
 
 $(VENV)/installed: pyproject.toml constraints.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install it (pyenv install 3.10.13) or set PYTHON310=/path/to/python3.10"; exit 1; }
@@ -63,13 +65,25 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
+# PostgreSQL, Redis and nginx for the cluster profile and its tests (needs root for apt-get;
+# the packages' own services are not used: cluster/profile.py runs private ones on loopback).
+$(CLUSTER_PROGRAMS) &:
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		postgresql redis-server nginx-light
+
+cluster-deps: $(CLUSTER_PROGRAMS)
+
+# Two Rasa instances + the action server on PostgreSQL + Redis behind nginx (http://127.0.0.1:8080).
+run-cluster: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET) $(CLUSTER_PROGRAMS)
+	$(PY) -m cluster.profile
+
 run: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET)
 	$(PY) scripts/serve.py
 
 validate: $(SPACY_MODEL)
 	$(RASA) data validate --fail-on-warnings
 
-test: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET) $(CHROMIUM)
+test: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET) $(CHROMIUM) $(CLUSTER_PROGRAMS)
 	$(PY) -m pytest -p no:cacheprovider -ra
 
 clean:

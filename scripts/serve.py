@@ -1,8 +1,9 @@
-"""Start the assistant: action server + Rasa (REST channel), in the foreground; Ctrl-C stops both.
+"""Start the assistant: action server + Rasa (REST, web chat, Slack), in the foreground; Ctrl-C stops both.
 
 Reads `.env` (python-dotenv; the environment wins), refuses to start with a clear message when the
-model or the knowledge store is missing, enables Rasa's HTTP API only when RASA_API_TOKEN is set,
-and prints the REST URL once the assistant answers. Used by `make run` and by the end-to-end tests.
+model or the knowledge store is missing, enables Rasa's HTTP API only when RASA_API_TOKEN is set and
+the Slack channel only when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set, and prints the REST and
+chat page URLs once they answer. Used by `make run` and by the end-to-end tests.
 """
 from __future__ import annotations
 
@@ -17,10 +18,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import yaml
 from dotenv import load_dotenv
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = PROJECT_DIR / "models" / "oem-odm-advisor.tar.gz"
+CREDENTIALS = PROJECT_DIR / "credentials.yml"
+SLACK_CHANNEL = "channels.slack.SlackApp"
+SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 BIN = Path(sys.executable).parent
 
 
@@ -47,6 +52,17 @@ def preflight(model: Path) -> list[str]:
     except Exception as err:  # any failure to read the store stops the start-up
         problems.append(f"the knowledge store is not readable ({err}): run `make knowledge`.")
     return problems
+
+
+def effective_credentials(rasa_port: int, slack_on: bool) -> Path:
+    """credentials.yml as this Rasa server gets it: without the Slack channel unless Slack is on."""
+    channels = yaml.safe_load(CREDENTIALS.read_text())
+    if not slack_on:
+        channels.pop(SLACK_CHANNEL, None)
+    path = PROJECT_DIR / "build" / f"credentials.{rasa_port}.yml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(yaml.safe_dump(channels, sort_keys=False))
+    return path
 
 
 def wait_until_ready(url: str, processes: list[subprocess.Popen], timeout: float) -> bool:
@@ -88,8 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         print("Cannot start the assistant:\n- " + "\n- ".join(problems), file=sys.stderr)
         return 2
     env = child_environment(args.actions_port)
+    slack_on = all(os.environ.get(name) for name in SLACK_SECRETS)
+    credentials = effective_credentials(args.rasa_port, slack_on)
     rasa_command = [str(BIN / "rasa"), "run", "--model", str(args.model), "--port", str(args.rasa_port),
-                    "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
+                    "--endpoints", "endpoints.yml", "--credentials", str(credentials)]
     token = os.environ.get("RASA_API_TOKEN")
     if token:
         rasa_command += ["--enable-api", "--auth-token", token]
@@ -108,6 +126,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Assistant ready: POST {rest}webhook  "
               f"(HTTP API {'on, token required' if token else 'off'})", flush=True)
         print(json.dumps({"rest": rest + "webhook", "api": bool(token)}), flush=True)
+        chat_page = f"http://localhost:{args.rasa_port}/chat/"
+        if wait_until_ready(chat_page, processes, timeout=30):
+            print(f"Chat page: {chat_page}", flush=True)
+        else:
+            print(f"The chat page at {chat_page} does not answer; see the log above.", file=sys.stderr)
+        if slack_on:
+            print(f"Slack: on; Slack sends events and button clicks to "
+                  f"http://localhost:{args.rasa_port}/webhooks/slack/webhook", flush=True)
+        else:
+            print(f"Slack: off (set {' and '.join(SLACK_SECRETS)} in .env to turn it on)", flush=True)
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
         print("A server stopped; shutting down the other.", file=sys.stderr)

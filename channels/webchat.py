@@ -1,0 +1,75 @@
+"""The web chat: Rasa's socket.io channel, and the page that talks to it, on the Rasa server itself.
+
+Same origin as socket.io, so the page needs no CORS opening and one exposed port serves it all.
+"""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+WIDGET = WEB_DIR / "node_modules" / "rasa-webchat" / "lib" / "index.js"
+# The page's files by URL name under /chat/: the page, its start-up script, and the widget.
+ASSETS = {
+    "": (WEB_DIR / "index.html", "text/html; charset=utf-8"),
+    "chat.js": (WEB_DIR / "chat.js", "text/javascript"),
+    "webchat.js": (WIDGET, "text/javascript"),
+}
+# Everything from this server; the widget's stylesheet @imports a web font, which this blocks.
+PAGE_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:"
+
+
+class PersistentSocketIO(SocketIOInput):
+    """Rasa's socket.io channel (name "socketio"), with the session's room really joined.
+
+    Rasa 3.6 calls `AsyncServer.enter_room` without awaiting it, which python-socketio 5.10+ made a
+    coroutine: with session persistence on, replies then reach nobody. This handler awaits it.
+    """
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        socketio_webhook = super().blueprint(on_new_message)
+        sio = self.sio
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: str, data: Optional[dict]) -> None:
+            session_id = (data or {}).get("session_id") or uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        return socketio_webhook
+
+
+class ChatPage(InputChannel):
+    """Serves the chat page at `GET /chat/`, with its script and rasa-webchat (installed by npm)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "chat"
+
+    def url_prefix(self) -> str:
+        # Rasa joins this to "/webhooks/"; an absolute path puts the page at the site's /chat/.
+        return "/chat"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        if not WIDGET.is_file():
+            raise FileNotFoundError(f"{WIDGET} is missing: run `make web` (npm ci in web/).")
+        page = Blueprint("chat_page", __name__)
+
+        @page.route("/", methods=["GET"], name="page")
+        @page.route("/<name>", methods=["GET"])
+        async def asset(_: Request, name: str = "") -> HTTPResponse:
+            if name not in ASSETS:
+                return response.text("Not found", status=404)
+            path, mime_type = ASSETS[name]
+            return await response.file(path, mime_type=mime_type, headers={
+                "Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY})
+
+        return page
