@@ -4,9 +4,10 @@
   ACTION_TIMEOUT_SECONDS, 5 by default) gets one polite reply and one clear log line instead of
   silence. The conversation's state is left as it was: inside the questionnaire the same question is
   asked again, so the next message after recovery carries on.
-- The REST webhook takes only a JSON object with a string `sender` and `message`; anything else gets
-  HTTP 400 before it reaches the dialogue engine (and nothing lands in Rasa's shared "default"
-  conversation). Over-long messages get a polite reply and are not stored.
+- The REST webhook takes only `Content-Type: application/json` (415 otherwise: no cross-site form
+  posts) with a JSON object holding a string `sender` and `message`; anything else gets HTTP 400
+  before it reaches the dialogue engine (and nothing lands in Rasa's shared "default" conversation).
+  Over-long messages get a polite reply and are not stored.
 - The HTTP API's `PUT /model` loads models only from the local models folder: no model server, no
   remote storage.
 """
@@ -128,6 +129,8 @@ def json_body(request) -> tuple[Any, bool]:
 async def check_request(request):
     """Sanic request middleware: rejects what the REST webhook and `PUT /model` must not take."""
     if request.method == "POST" and request.path == REST_WEBHOOK:
+        if request.content_type.split(";")[0].strip().lower() != "application/json":
+            return response.json({"error": "Content-Type must be application/json"}, status=415)
         body, parsed = json_body(request)
         problem = rest_message_problem(body) if parsed else "the body must be valid JSON"
         if problem:

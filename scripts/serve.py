@@ -22,31 +22,30 @@ import yaml
 from dotenv import load_dotenv
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+from reliability.settings import endpoint_variables, preflight_problems, rasa_security_arguments  # noqa: E402
 DEFAULT_MODEL = PROJECT_DIR / "models" / "oem-odm-advisor.tar.gz"
 CREDENTIALS = PROJECT_DIR / "credentials.yml"
 SLACK_CHANNEL = "channels.slack.SlackApp"
 SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-BIN = Path(sys.executable).parent
+ACTIONS_MIN_UPTIME = 10  # seconds; an action server that dies sooner is broken, not crashed: no restart
 
 
-def child_environment(actions_port: int) -> dict[str, str]:
+def child_environment(actions_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    env.setdefault("TRACKER_DB", str(PROJECT_DIR / "build" / "trackers.db"))
-    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{actions_port}/webhook"
+    env.update(endpoint_variables(env))
+    env["ACTION_SERVER_URL"] = actions_url
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), env.get("PYTHONPATH")]))
     return env
 
 
 def preflight(model: Path) -> list[str]:
-    """What is missing before the assistant can start, each with how to fix it."""
-    sys.path.insert(0, str(PROJECT_DIR))
-    from actions.store import KnowledgeStore  # noqa: E402  (after sys.path is set)
+    """What is missing or corrupt before the assistant can start (model, stores, secrets), with fixes."""
+    from actions.store import KnowledgeStore
 
-    problems = []
-    if not model.is_file() or model.stat().st_size == 0:
-        problems.append(f"no trained model at {model}: run `make train` (or `make run`, which trains).")
+    problems = preflight_problems(model)
     try:
         KnowledgeStore().snapshot()
     except Exception as err:  # any failure to read the store stops the start-up
@@ -96,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     parser.add_argument("--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", 5055)))
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--actions-url", help="use this running action server (its /webhook URL) "
+                                              "instead of starting one on --actions-port")
     args = parser.parse_args(argv)
     load_dotenv(PROJECT_DIR / ".env", override=False)
 
@@ -103,19 +104,17 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print("Cannot start the assistant:\n- " + "\n- ".join(problems), file=sys.stderr)
         return 2
-    env = child_environment(args.actions_port)
+    env = child_environment(args.actions_url or f"http://127.0.0.1:{args.actions_port}/webhook")
     slack_on = all(os.environ.get(name) for name in SLACK_SECRETS)
     credentials = effective_credentials(args.rasa_port, slack_on)
-    rasa_command = [str(BIN / "rasa"), "run", "--model", str(args.model), "--port", str(args.rasa_port),
-                    "--endpoints", "endpoints.yml", "--credentials", str(credentials)]
-    token = os.environ.get("RASA_API_TOKEN")
-    if token:
-        rasa_command += ["--enable-api", "--auth-token", token]
-    processes = [
-        subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port",
-                          str(args.actions_port)], cwd=PROJECT_DIR, env=env, start_new_session=True),
-        subprocess.Popen(rasa_command, cwd=PROJECT_DIR, env=env, start_new_session=True),
-    ]
+    rasa_command = [sys.executable, "-m", "reliability.rasa_server", "run", "--model", str(args.model),
+                    "--port", str(args.rasa_port), "--endpoints", "endpoints.yml", "--credentials", str(credentials)]
+    rasa_command += rasa_security_arguments(os.environ)
+    token = "--enable-api" in rasa_command
+    actions_command = [sys.executable, "-m", "reliability.action_server", "--port", str(args.actions_port)]
+    processes = [subprocess.Popen(rasa_command, cwd=PROJECT_DIR, env=env, start_new_session=True)]
+    if not args.actions_url:
+        processes.append(subprocess.Popen(actions_command, cwd=PROJECT_DIR, env=env, start_new_session=True))
     signal.signal(signal.SIGTERM, lambda *_: (stop(processes), sys.exit(0)))
     try:
         rest = f"http://localhost:{args.rasa_port}/webhooks/rest/"
@@ -136,9 +135,18 @@ def main(argv: list[str] | None = None) -> int:
                   f"http://localhost:{args.rasa_port}/webhooks/slack/webhook", flush=True)
         else:
             print(f"Slack: off (set {' and '.join(SLACK_SECRETS)} in .env to turn it on)", flush=True)
-        while all(p.poll() is None for p in processes):
+        actions_started = time.monotonic()
+        while processes[0].poll() is None:
+            if len(processes) > 1 and processes[1].poll() is not None:
+                if time.monotonic() - actions_started < ACTIONS_MIN_UPTIME:
+                    print("The action server keeps stopping; shutting down.", file=sys.stderr)
+                    return 1
+                print(f"The action server stopped (exit {processes[1].returncode}); restarting it. "
+                      "Meanwhile buyers are asked to try again in a moment.", file=sys.stderr, flush=True)
+                processes[1] = subprocess.Popen(actions_command, cwd=PROJECT_DIR, env=env, start_new_session=True)
+                actions_started = time.monotonic()
             time.sleep(0.5)
-        print("A server stopped; shutting down the other.", file=sys.stderr)
+        print("The Rasa server stopped; shutting down.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0

@@ -1,0 +1,1 @@
+"""The cluster profile: several Rasa instances on PostgreSQL + Redis behind nginx (see profile.py)."""
