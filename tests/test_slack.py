@@ -1,0 +1,257 @@
+"""The Slack channel end to end: requests signed as Slack signs them, posted to the running server's
+/webhooks/slack/webhook, with a fake Slack Web API on loopback recording what the assistant posts.
+
+"Exactly once" is checked without waiting for time to pass: after the event under test, the same user
+sends another message. Rasa handles one conversation's messages in the order they arrive, so once the
+reply to that later message is in, any reply to the earlier event (or to a duplicate of it) is too.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlencode
+
+import pytest
+import requests
+
+from conftest import start_assistant, stop_assistant
+
+pytestmark = pytest.mark.server
+
+BOT_TOKEN = "xoxb-test-" + uuid.uuid4().hex[:8]
+SIGNING_SECRET = uuid.uuid4().hex
+BOT_USER = "UADVISOR"
+RETRY_REASONS = ["http_timeout", "too_many_redirects", "ssl_error", "connection_failed", "http_error",
+                 "unknown_error"]
+WAIT_SECONDS = 60  # how long to wait for the assistant's post to arrive, not a performance bound
+
+
+class FakeSlackAPI:
+    """Slack's Web API on 127.0.0.1: records chat.postMessage and chat.update calls and answers ok."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict]] = []
+        self.changed = threading.Condition()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
+                authorized = self.headers.get("Authorization") == f"Bearer {BOT_TOKEN}"
+                reply = {"ok": authorized, "channel": body.get("channel"), "ts": f"{time.time():.6f}"}
+                if not authorized:
+                    reply["error"] = "invalid_auth"
+                with fake.changed:
+                    fake.calls.append((self.path.rsplit("/", 1)[-1], body))
+                    fake.changed.notify_all()
+                data = json.dumps(reply).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/api/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def calls_to(self, method: str, channel: str) -> list[dict]:
+        return [body for name, body in self.calls if name == method and body.get("channel") == channel]
+
+    def wait_for(self, method: str, channel: str, count: int) -> list[dict]:
+        """The calls of `method` to `channel`, once there are at least `count` of them."""
+        with self.changed:
+            if not self.changed.wait_for(lambda: len(self.calls_to(method, channel)) >= count, WAIT_SECONDS):
+                pytest.fail(f"{method} to {channel}: {len(self.calls_to(method, channel))} calls, expected "
+                            f"{count}; all calls: {self.calls}")
+            return self.calls_to(method, channel)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def fake_slack():
+    fake = FakeSlackAPI()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(scope="module")
+def slack_assistant(tmp_path_factory, fake_slack):
+    """The real servers with Slack on, talking to the fake Web API."""
+    running = start_assistant(tmp_path_factory.mktemp("slack"), {
+        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_BASE_URL": fake_slack.url})
+    yield running
+    stop_assistant(running)
+
+
+def new_id(prefix: str) -> str:
+    return prefix + uuid.uuid4().hex[:10].upper()
+
+
+def signed_post(assistant, body: bytes, content_type: str, timestamp: int | None = None,
+                secret: str = SIGNING_SECRET, headers: dict | None = None) -> requests.Response:
+    """POST as Slack does: X-Slack-Signature = v0=HMAC-SHA256(secret, "v0:{timestamp}:{body}")."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+    return requests.post(f"{assistant.url}/webhooks/slack/webhook", data=body, timeout=30, headers={
+        "Content-Type": content_type, "X-Slack-Request-Timestamp": str(timestamp),
+        "X-Slack-Signature": f"v0={digest}", **(headers or {})})
+
+
+def event_callback(event: dict, event_id: str | None = None) -> bytes:
+    return json.dumps({
+        "token": "unused", "team_id": "T0TEAM", "api_app_id": "A0APP", "type": "event_callback",
+        "event_id": event_id or new_id("Ev"), "event_time": int(time.time()), "event": event,
+        "authorizations": [{"team_id": "T0TEAM", "user_id": BOT_USER, "is_bot": True}],
+    }).encode()
+
+
+def direct_message(channel: str, user: str, text: str, **fields) -> dict:
+    ts = f"{time.time():.6f}"
+    return {"type": "message", "channel_type": "im", "channel": channel, "user": user, "text": text,
+            "ts": ts, "event_ts": ts, **fields}
+
+
+def send_event(assistant, event: dict, event_id: str | None = None, **kwargs) -> requests.Response:
+    return signed_post(assistant, event_callback(event, event_id), "application/json", **kwargs)
+
+
+def answered_once_then(assistant, fake_slack, channel: str, user: str) -> list[dict]:
+    """Ask a later question in the same DM; the posts to the channel once its answer is in."""
+    before = len(fake_slack.calls_to("chat.postMessage", channel))
+    send_event(assistant, direct_message(channel, user, "How long does OEM take?"))
+    posts = fake_slack.wait_for("chat.postMessage", channel, before + 1)
+    assert "3-6 months" in posts[-1]["text"]
+    return posts
+
+
+def test_without_both_secrets_slack_is_off_and_the_other_channels_run(tmp_path):
+    off = start_assistant(tmp_path, {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": ""})
+    try:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while "Slack:" not in off.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "Slack: off" in off.log.read_text()
+        assert "50-500 units" in off.say("slack-off", "What's the MOQ for ODM?")
+        assert requests.get(f"{off.url}/chat/", timeout=30).status_code == 200
+        assert requests.post(f"{off.url}/webhooks/slack/webhook", timeout=30).status_code == 404
+    finally:
+        stop_assistant(off)
+
+
+def test_url_verification_echoes_the_challenge(slack_assistant):
+    reply = signed_post(slack_assistant, json.dumps(
+        {"token": "unused", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+         "type": "url_verification"}).encode(), "application/json")
+    assert reply.status_code == 200
+    assert reply.json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+
+
+def test_direct_message_is_answered_once_with_the_right_figures_in_slack_markdown(slack_assistant, fake_slack):
+    channel, user = new_id("D"), new_id("U")
+    reply = send_event(slack_assistant, direct_message(channel, user, "What's the MOQ for ODM?"))
+    assert reply.status_code == 200
+    answer = fake_slack.wait_for("chat.postMessage", channel, 1)[0]
+    assert "*ODM:* Typically lower (50-500 units)" in answer["text"]
+    assert answer["text"].startswith("*Minimum Order Quantity (MOQ)*") and "**" not in answer["text"]
+    assert "thread_ts" not in answer  # a DM is answered in the conversation itself
+    posts = answered_once_then(slack_assistant, fake_slack, channel, user)
+    assert len(posts) == 2
+
+
+def test_channel_mention_is_answered_in_its_thread(slack_assistant, fake_slack):
+    channel, user = new_id("C"), new_id("U")
+    ts = f"{time.time():.6f}"
+    send_event(slack_assistant, {"type": "app_mention", "channel": channel, "user": user, "ts": ts,
+                                 "event_ts": ts, "text": f"<@{BOT_USER}> how long does OEM take?"})
+    answer = fake_slack.wait_for("chat.postMessage", channel, 1)[0]
+    assert answer["thread_ts"] == ts
+    assert "*OEM:* Longer (3-6 months for prototyping + production)" in answer["text"]
+
+    later = f"{time.time():.6f}"
+    send_event(slack_assistant, {"type": "app_mention", "channel": channel, "user": user, "ts": later,
+                                 "thread_ts": ts, "event_ts": later, "text": f"<@{BOT_USER}> moq for odm?"})
+    assert fake_slack.wait_for("chat.postMessage", channel, 2)[1]["thread_ts"] == ts
+
+
+def test_quick_replies_are_buttons_and_a_click_answers_and_shows_the_choice(slack_assistant, fake_slack):
+    channel, user = new_id("D"), new_id("U")
+    send_event(slack_assistant, direct_message(channel, user, "help me choose"))
+    question = fake_slack.wait_for("chat.postMessage", channel, 1)[0]
+    section, actions = question["blocks"]
+    assert section["text"] == {"type": "mrkdwn", "text": "Do you already have your own design or specifications "
+                                                         "for the toy?"}
+    buttons = {button["text"]["text"]: button for button in actions["elements"]}
+    assert buttons["Yes, our own design"]["value"] == "yes, we have our own design"
+
+    message = {"type": "message", "ts": "1700000000.000100", "text": question["text"], "blocks": question["blocks"]}
+    click = {"type": "block_actions", "trigger_id": new_id("trigger."), "user": {"id": user},
+             "channel": {"id": channel, "name": "directmessage"}, "message": message,
+             "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
+             "actions": [{**buttons["Yes, our own design"], "block_id": "b1", "action_ts": f"{time.time():.6f}"}]}
+    reply = signed_post(slack_assistant, urlencode({"payload": json.dumps(click)}).encode(),
+                        "application/x-www-form-urlencoded")
+    assert reply.status_code == 200
+    next_question = fake_slack.wait_for("chat.postMessage", channel, 2)[1]
+    assert "How important is owning the intellectual property" in next_question["text"]
+    update = fake_slack.wait_for("chat.update", channel, 1)[0]
+    assert update["ts"] == message["ts"]
+    assert [block["type"] for block in update["blocks"]] == ["section", "context"]
+    assert "Yes, our own design" in update["blocks"][1]["elements"][0]["text"]
+
+
+@pytest.mark.parametrize("forgery", ["bad signature", "stale timestamp", "no signature"])
+def test_unsigned_forged_or_stale_requests_are_rejected_before_anything_runs(slack_assistant, fake_slack,
+                                                                                forgery):
+    channel, user = new_id("D"), new_id("U")
+    body = event_callback(direct_message(channel, user, "What's the MOQ for ODM?"))
+    if forgery == "bad signature":
+        reply = signed_post(slack_assistant, body, "application/json", secret="not-the-signing-secret")
+    elif forgery == "stale timestamp":
+        reply = signed_post(slack_assistant, body, "application/json", timestamp=int(time.time()) - 10 * 60)
+    else:
+        reply = requests.post(f"{slack_assistant.url}/webhooks/slack/webhook", data=body, timeout=30,
+                              headers={"Content-Type": "application/json"})
+    assert reply.status_code == 401
+    assert len(answered_once_then(slack_assistant, fake_slack, channel, user)) == 1
+
+
+def test_retries_of_an_event_never_produce_a_second_reply(slack_assistant, fake_slack):
+    channel, user, event_id = new_id("D"), new_id("U"), new_id("Ev")
+    event = direct_message(channel, user, "What's the MOQ for ODM?")
+    assert send_event(slack_assistant, event, event_id).status_code == 200
+    for number, reason in enumerate(RETRY_REASONS, start=1):
+        retry = send_event(slack_assistant, event, event_id,
+                           headers={"X-Slack-Retry-Num": str(number), "X-Slack-Retry-Reason": reason})
+        assert retry.status_code == 200 and retry.headers.get("X-Slack-No-Retry") == "1"
+    posts = answered_once_then(slack_assistant, fake_slack, channel, user)
+    assert len(posts) == 2 and "50-500 units" in posts[0]["text"]
+
+
+def test_a_retry_whose_first_delivery_never_arrived_is_answered(slack_assistant, fake_slack):
+    channel, user = new_id("D"), new_id("U")
+    send_event(slack_assistant, direct_message(channel, user, "What's the MOQ for ODM?"),
+               headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    assert "50-500 units" in fake_slack.wait_for("chat.postMessage", channel, 1)[0]["text"]
+
+
+def test_messages_from_bots_and_from_the_app_itself_are_ignored(slack_assistant, fake_slack):
+    channel, user = new_id("D"), new_id("U")
+    from_itself = direct_message(channel, BOT_USER, "*Minimum Order Quantity (MOQ)*", bot_id="BADVISOR")
+    from_a_bot = direct_message(channel, new_id("U"), "What's the MOQ for ODM?", bot_id=new_id("B"),
+                                subtype="bot_message")
+    for event in (from_itself, from_a_bot):
+        assert send_event(slack_assistant, event).status_code == 200
+    assert len(answered_once_then(slack_assistant, fake_slack, channel, user)) == 1
