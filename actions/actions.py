@@ -35,6 +35,7 @@ from actions.summary import (
 )
 
 logger = logging.getLogger(__name__)
+ABOUT_A_MODEL = re.compile(r"\b(tell me (more )?about|explain|describe|what is|what's|meaning)\b", re.I)
 QUOTE_QUANTITY = re.compile(r"\b(?:at|for)\s+[\d,.]+\s*k?\s*(?:units?|pcs|pieces?)\b", re.I)
 
 STORE_UNAVAILABLE = "I can't look that up right now, please try again in a moment."
@@ -144,7 +145,7 @@ class ActionAnswerFollowup(StoreAction):
             models = [other(last_model)]
         elif not models and "both" not in text.lower() and last_model and factor:
             models = [last_model]
-        if factor is None and last_factor == "definition":
+        if factor is None and (last_factor == "definition" or ABOUT_A_MODEL.search(text)):
             dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
             return [SlotSet("last_model", models[0] if len(models) == 1 else None)]
         factor = factor or (last_factor if last_factor in snapshot.factors else None)
