@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from actions.store import (
     PROJECT_DIR,
     Base,
+    Cell,
     ComparisonCell,
     Definition,
     Factor,
@@ -55,22 +56,10 @@ class IngestError(ValueError):
 
 
 @dataclass(frozen=True)
-class ParsedCell:
-    model: str
-    text: str
-    level: str | None
-    range_min: float | None
-    range_max: float | None
-    open_ended: bool
-    unit: str | None
-    ip_owner: str | None
-
-
-@dataclass(frozen=True)
 class ParsedRow:
     key: str
     row_label: str
-    cells: tuple[ParsedCell, ...]
+    cells: tuple[Cell, ...]
 
 
 @dataclass(frozen=True)
@@ -83,7 +72,7 @@ class ParsedSource:
     rows: tuple[ParsedRow, ...]
 
 
-def parse_cell(model: str, text: str, range_unit: str | None, where: str) -> ParsedCell:
+def parse_cell(model: str, text: str, range_unit: str | None, where: str) -> Cell:
     """Parse one table cell into its structured values; `range_unit` demands a numeric range."""
     lead = re.split(r"[(,;]", text, maxsplit=1)[0].lower()
     level = next((w for w in lead.split() if w in LEVEL_WORDS), None)
@@ -98,9 +87,9 @@ def parse_cell(model: str, text: str, range_unit: str | None, where: str) -> Par
             raise IngestError(f"{where}: unit {unit!r} is not one of {range_unit!r}")
         if low > high:
             raise IngestError(f"{where}: range {match.group(0)!r} runs backwards")
-        return ParsedCell(model, text, level, low, high, bool(match.group(3)), unit,
+        return Cell(model, text, level, low, high, bool(match.group(3)), unit,
                           owner.group(1).lower() if owner else None)
-    return ParsedCell(model, text, level, None, None, False, None,
+    return Cell(model, text, level, None, None, False, None,
                       owner.group(1).lower() if owner else None)
 
 
