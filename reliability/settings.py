@@ -91,7 +91,7 @@ def secret_problems(environ: Mapping[str, str]) -> list[str]:
     problems = []
     for name in SECRETS:
         value = environ.get(name)
-        if value is not None and (len(value) < MIN_SECRET_CHARS or value.lower() in PLACEHOLDER_SECRETS):
+        if value and (len(value) < MIN_SECRET_CHARS or value.lower() in PLACEHOLDER_SECRETS):
             problems.append(f"{name} is too weak: use at least {MIN_SECRET_CHARS} random characters in .env "
                             "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(24))'`), "
                             "or remove it.")
