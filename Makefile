@@ -21,7 +21,7 @@ CHROMIUM := /usr/bin/chromium
 # The cluster profile's servers, from Debian's packages (Debian 12 ships PostgreSQL 15).
 CLUSTER_PROGRAMS := /usr/lib/postgresql/15/bin/postgres /usr/bin/redis-server /usr/sbin/nginx
 
-.PHONY: run test setup knowledge nlp train validate web browser clean run-cluster cluster-deps
+.PHONY: run test setup knowledge nlp train validate web browser clean run-cluster cluster-deps bench
 
 $(VENV)/installed: pyproject.toml constraints.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install it (pyenv install 3.10.13) or set PYTHON310=/path/to/python3.10"; exit 1; }
@@ -79,6 +79,15 @@ run-cluster: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET) $(CLUSTER_PROGRAMS)
 
 run: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET)
 	$(PY) scripts/serve.py
+
+# Benchmarks (about 15 minutes; results in build/bench/): understanding on the held-out set and the
+# out-of-scope set with cross-validation, latency/throughput/memory against the stock `rasa init`
+# assistant in the same run, cold training time; then the README's table.
+bench: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET)
+	$(PY) bench/nlu_eval.py --cross-validation 3
+	$(PY) bench/load.py
+	$(PY) bench/footprint.py
+	$(PY) bench/report.py
 
 validate: $(SPACY_MODEL)
 	$(RASA) data validate --fail-on-warnings

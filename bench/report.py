@@ -1,0 +1,99 @@
+"""The README's benchmark table, in Markdown, from build/bench/{nlu,load,footprint}.json.
+
+Run after `make bench` (which runs it); paste the output into README.md's Benchmarks section.
+Each row: what, target, result, met or not. Latency and throughput are quoted as ratios to the stock
+`rasa init` assistant measured in the same run, with our absolute times beside them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+RESULTS_DIR = Path(__file__).resolve().parent.parent / "build" / "bench"
+RSS_LIMIT_MB = 1600
+
+
+def load(name: str) -> dict:
+    path = RESULTS_DIR / f"{name}.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def row(what: str, target: str, result: str, met: bool | None) -> str:
+    mark = "" if met is None else ("yes" if met else "**no**")
+    return f"| {what} | {target} | {result} | {mark} |"
+
+
+def understanding_rows(nlu: dict) -> list[str]:
+    if not nlu:
+        return []
+    intents, oos = nlu["intents"], nlu["out_of_scope"]
+    rows = [row(f"Intent accuracy, held-out ({intents['messages']} msgs)", ">= 0.97", f"{intents['accuracy']:.3f}",
+                intents["accuracy"] >= 0.97),
+            row("Intent macro-F1, held-out", "", f"{intents['macro_f1']:.3f}", None),
+            row(f"Out-of-scope recall / precision ({oos['messages']} msgs)", ">= 0.90 / >= 0.90",
+                f"{oos['recall']:.2f} / {oos['precision']:.2f}", oos["recall"] >= 0.9 and oos["precision"] >= 0.9)]
+    rows += [row(f"Entity F1: {entity}", "", f"{m['f1']:.2f} (P {m['precision']:.2f}, R {m['recall']:.2f})", None)
+             for entity, m in nlu["entities"].items()]
+    if "cross_validation" in nlu:
+        cv = nlu["cross_validation"]
+        rows.append(row(f"Cross-validation ({cv['folds']} folds): accuracy / macro-F1", "",
+                        f"{cv['accuracy']:.3f} / {cv['macro_f1']:.3f}", None))
+    return rows
+
+
+def speed_rows(result: dict) -> list[str]:
+    if not result:
+        return []
+    ours, stock, ratios = result["ours"], result["stock"], result["ratios"]
+    custom = ours["single"]["custom_action"]
+    rows = [row("1 user, custom-action turn p50 / p95", "<= 50 / <= 120 ms",
+                f"{custom['p50_ms']:.0f} / {custom['p95_ms']:.0f} ms",
+                custom["p50_ms"] <= 50 and custom["p95_ms"] <= 120),
+            row("1 user, all turns p50 / p95 / p99 (stock)", "",
+                f"{ours['single']['all']['p50_ms']:.0f} / {ours['single']['all']['p95_ms']:.0f} / "
+                f"{ours['single']['all']['p99_ms']:.0f} ms ({stock['single']['all']['p50_ms']:.0f} / "
+                f"{stock['single']['all']['p95_ms']:.0f} / {stock['single']['all']['p99_ms']:.0f} ms)", None)]
+    for phase in [p for p in ours if p.startswith("c")]:
+        users = phase[1:]
+        o, s = ours[phase], stock[phase]
+        rows.append(row(f"{users} conversations: throughput ours/stock", ">= 1.0x" if users == "20" else "",
+                        f"{ratios[f'{phase}_throughput']:.2f}x ({o['messages_per_s']:.1f} vs "
+                        f"{s['messages_per_s']:.1f} msg/s)",
+                        ratios[f"{phase}_throughput"] >= 1.0 if users == "20" else None))
+        rows.append(row(f"{users} conversations: p50 / p95 / p99, errors (stock)", "",
+                        f"{o['p50_ms']:.0f} / {o['p95_ms']:.0f} / {o['p99_ms']:.0f} ms, {o['errors']} "
+                        f"({s['p50_ms']:.0f} / {s['p95_ms']:.0f} / {s['p99_ms']:.0f} ms, {s['errors']})", None))
+    first = ours["first_answer_s"]
+    rows.append(row("Start to first answer (stock)", "<= 30 s", f"{first:.0f} s ({stock['first_answer_s']:.0f} s)",
+                    first <= 30))
+    memory = ours["memory_mb"]
+    total = sum(m["peak"] for m in memory.values())
+    parts = ", ".join(f"{name} {m['peak']:.0f}" for name, m in sorted(memory.items()))
+    rows.append(row("Peak RSS, Rasa + action server", f"<= {RSS_LIMIT_MB} MB", f"{total:.0f} MB ({parts})",
+                    total <= RSS_LIMIT_MB))
+    return rows
+
+
+def footprint_rows(footprint: dict) -> list[str]:
+    if not footprint:
+        return []
+    return [row("Training from scratch", "<= 120 s", f"{footprint['train_s']:.0f} s", footprint["train_s"] <= 120),
+            row("Model size", "", f"{footprint['model_mb']:.1f} MB", None)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.parse_args(argv)
+    rows = understanding_rows(load("nlu")) + speed_rows(load("load")) + footprint_rows(load("footprint"))
+    if not rows:
+        print("No results yet: run `make bench`.", file=sys.stderr)
+        return 1
+    print("| Measure | Target | Result | Met |\n|---|---|---|---|")
+    print("\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

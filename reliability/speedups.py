@@ -1,0 +1,37 @@
+"""Speed-ups for the Rasa server, installed by `reliability.rasa_server` before Rasa builds its server.
+
+- Custom-action responses are checked against Rasa's response schema by a validator built once.
+  Rasa 3.6 calls `jsonschema.validate`, which first re-validates the (large) schema itself against
+  the JSON-Schema meta-schema on every custom action call (tens of ms of CPU; 40% of the server's
+  time under load). Invalid responses still go through Rasa's own check and its error message.
+"""
+from __future__ import annotations
+
+import functools
+
+
+@functools.lru_cache(maxsize=None)
+def action_response_validator():
+    """A jsonschema validator for custom-action responses, built (and the schema checked) once."""
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def install() -> None:
+    """Patch Rasa in this process (before its command line runs)."""
+    from rasa.core.actions.action import RemoteAction
+
+    original = RemoteAction._validate_action_result
+
+    def validate_action_result(self, result) -> bool:
+        if action_response_validator().is_valid(result):
+            return True
+        return original(self, result)  # Rasa's own path raises its explanatory error
+
+    RemoteAction._validate_action_result = validate_action_result
+
