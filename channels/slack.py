@@ -156,16 +156,17 @@ class SlackApp(SlackInput):
     def _on_interaction(self, payload: dict, on_new_message: Callable[[UserMessage], Awaitable[Any]]
                         ) -> HTTPResponse:
         """A click on a quick-reply button: answer it like a typed reply and show the choice."""
-        if payload.get("type") != "block_actions" or not self._is_interactive_message(payload):
-            return acknowledged("Not a button click.")
-        action = payload["actions"][0]
-        text = self._get_interactive_response(action)
+        action = (payload.get("actions") or [{}])[0]
         message = payload.get("message") or {}
         channel = (payload.get("channel") or {}).get("id")
-        if text is None or not channel or not self.deliveries.first_time(payload.get("trigger_id")):
-            return acknowledged("")
+        user = (payload.get("user") or {}).get("id")
+        if payload.get("type") != "block_actions" or action.get("type") != "button" or not (
+                action.get("value") and channel and user):
+            return acknowledged("Not a quick-reply click.")
+        if not self.deliveries.first_time(payload.get("trigger_id")):
+            return acknowledged("Already answered.")
         self._background(self._show_choice(channel, message, action["text"]["text"]))
-        self._answer(on_new_message, text, payload["user"]["id"], channel, message.get("thread_ts"), {})
+        self._answer(on_new_message, action["value"], user, channel, message.get("thread_ts"), {})
         return acknowledged("")
 
     def _answer(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str, user: str,
