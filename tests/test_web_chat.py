@@ -99,7 +99,7 @@ def test_recommendation_reads_with_bold_and_line_breaks(page, assistant):
         expect(replies(page).last).to_contain_text(next_question)
     page.locator(".rw-reply", has_text="Startup / small business").click()
     recommendation = replies(page).filter(has_text="I recommend")
-    expect(recommendation.locator("strong")).to_have_text("OEM")
+    expect(recommendation.locator("strong").first).to_have_text("OEM")
     lines = recommendation.inner_text().splitlines()
     assert lines[0].startswith("I recommend OEM") and lines[1].startswith("1. "), lines
     ARTIFACTS.mkdir(exist_ok=True)
