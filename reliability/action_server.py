@@ -23,7 +23,9 @@ def token_given(request) -> str:
 
 def create(token: str | None) -> Sanic:
     """The action server app; no CORS (only Rasa calls it)."""
-    app = create_app("actions", cors_origins=None)
+    # The module with the Action classes, not the whole `actions` package: registering the package
+    # would import actions.spacy_model, whose spaCy import loads TensorFlow (+430 MB, slower start).
+    app = create_app("actions.actions", cors_origins=None)
     if token:
         @app.middleware("request")
         async def require_token(request):
