@@ -74,9 +74,9 @@ def answers_health(port: int) -> bool:
         return False
 
 
-@pytest.fixture()
-def fault_assistant(tmp_path):
-    running = start_assistant(tmp_path, {"CHAT_ORIGIN": CHAT_ORIGIN})
+@pytest.fixture(scope="module")
+def fault_assistant(tmp_path_factory):
+    running = start_assistant(tmp_path_factory.mktemp("faults"), {"CHAT_ORIGIN": CHAT_ORIGIN})
     yield running
     for pid in [running.process.pid] + descendants(running.process.pid):
         try:
