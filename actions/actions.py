@@ -35,6 +35,7 @@ from actions.summary import (
 )
 
 logger = logging.getLogger(__name__)
+BOTH_MODELS = re.compile(r"\b(acronyms?|both|the two|these terms|those terms|them)\b", re.I)
 ABOUT_A_MODEL = re.compile(r"\b(tell me (more )?about|explain|describe|what is|what's|meaning)\b", re.I)
 QUOTE_QUANTITY = re.compile(r"\b(?:at|for)\s+[\d,.]+\s*k?\s*(?:units?|pcs|pieces?)\b", re.I)
 
@@ -120,8 +121,8 @@ class ActionAnswerFactor(StoreAction):
         if factor is None and models:  # "tell me about ODM"
             dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
             return [SlotSet("last_factor", "definition"), SlotSet("last_model", models[0])]
-        if factor is None:
-            ask_which_factor(dispatcher)
+        if factor is None:  # nothing of the table named: not a question this assistant can answer
+            dispatcher.utter_message(response="utter_out_of_scope")
             return []
         events = answer_factor_events(dispatcher, snapshot, factor, models, text)
         judgement, _ = feasibility_replies(snapshot, text, bare_numbers=False)
@@ -170,6 +171,9 @@ class ActionAnswerDefinition(StoreAction):
         factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
         if not models and factor:  # "what does MOQ mean?"
             return answer_factor_events(dispatcher, snapshot, factor, [], text)
+        if not models and not BOTH_MODELS.search(text):  # "what is dropshipping?"
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
         dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
         return [SlotSet("last_factor", "definition"), SlotSet("last_model", models[0] if len(models) == 1 else None)]
 

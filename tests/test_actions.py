@@ -52,9 +52,21 @@ async def test_factor_from_the_entity_extractor():
     assert "3-6 months" in text and "2-4 weeks" not in text
 
 
-async def test_question_without_a_factor_asks_which_with_buttons():
-    text, events, buttons = await run(act.ActionAnswerFactor(), make_tracker("tell me about it"))
+@pytest.mark.parametrize("action, said", [(act.ActionAnswerFactor(), "who won the world cup"),
+                                          (act.ActionAnswerDefinition(), "what is dropshipping")])
+async def test_a_question_naming_nothing_in_the_table_gets_the_scope_message(action, said):
+    text, events, _ = await run(action, make_tracker(said))
+    assert text == "<utter_out_of_scope>" and events == []
+
+
+async def test_follow_up_without_any_context_asks_which_factor():
+    text, events, buttons = await run(act.ActionAnswerFollowup(), make_tracker("and?", "ask_followup"))
     assert "Which part" in text and len(buttons) == 5 and events == []
+
+
+async def test_definition_of_both_acronyms():
+    text, _, _ = await run(act.ActionAnswerDefinition(), make_tracker("what do those acronyms mean", "ask_definition"))
+    assert "Original Equipment Manufacturer" in text and "Original Design Manufacturer" in text
 
 
 @pytest.mark.parametrize("said, slots, expected, absent", [
