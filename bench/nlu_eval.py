@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -47,6 +48,9 @@ def read_examples(path: Path) -> list[dict]:
 
 async def parse_all(model: Path, texts: list[str]) -> list[dict]:
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no per-message debug lines
 
     agent = Agent.load(str(model))
     return [await agent.parse_message(text) for text in texts]
