@@ -320,6 +320,8 @@ class ValidateBuyerProfileForm(FormValidationAction):
             dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
         if not asked or asked in extraction.facts:
             return events + [SlotSet("invalid_answers", 0)]
+        if extraction.facts and not extraction.problem:  # answered another question: take it, ask again
+            return events + [SlotSet(asked, None)]
         attempts = int(tracker.get_slot("invalid_answers") or 0) + 1
         if attempts >= MAX_INVALID_ANSWERS:
             dispatcher.utter_message(text=f"Let's move on; I'll treat '{PROFILE_LABELS[asked]}' as "

@@ -310,12 +310,15 @@ _ESTABLISHED = re.compile(r"\b(established|big brand|well[- ]known|large (compan
 _GROWING = re.compile(r"\b(mid[- ]?size|medium|growing|scale-?up|in between|somewhere in between)\b")
 
 
+_NEGATION = re.compile(r"\b(not|no|never|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|hardly)\W+(\w+\W+){0,2}$")
+
+
 def _polarity(text: str, positive: re.Pattern, negative: re.Pattern) -> bool | None:
-    """True/False when the text clearly leans one way; negative patterns are checked first."""
-    if negative.search(text):
-        return False
-    if positive.search(text):
-        return True
+    """True/False when the text clearly leans one way; a negation flips the word ("not a big deal")."""
+    for pattern, leaning in ((negative, False), (positive, True)):  # negative phrases first
+        match = pattern.search(text)
+        if match:
+            return leaning != bool(_NEGATION.search(text[:match.start()]))
     return None
 
 
@@ -378,10 +381,14 @@ def extract_facts(text: str, asked: str | None = None, today: date | None = None
     clean = normalise(text or "").strip()
     facts: dict = {}
     problem = None
-    design = _own_design(clean, asked == "own_design")
+    if asked and _UNSURE.search(clean):
+        asked_bare = None  # "I don't know" must not read as a bare "no"
+    else:
+        asked_bare = asked
+    design = _own_design(clean, asked_bare == "own_design")
     if design:
         facts["own_design"] = design
-    ip = _ip(clean, asked == "ip_importance")
+    ip = _ip(clean, asked_bare == "ip_importance")
     if ip:
         facts["ip_importance"] = ip
     elif re.search(r"\bpatent(ed)?\b", clean):
@@ -402,10 +409,10 @@ def extract_facts(text: str, asked: str | None = None, today: date | None = None
             facts["order_quantity"] = float(quantity)
     elif asked == "order_quantity" and re.search(r"-\s*\d", clean):
         problem = "A quantity can't be negative; how many units do you plan to order?"
-    budget = _budget(clean, asked == "budget")
+    budget = _budget(clean, asked_bare == "budget")
     if budget:
         facts["budget"] = budget
-    stage = _stage(clean, asked == "business_stage")
+    stage = _stage(clean, asked_bare == "business_stage")
     if stage:
         facts["business_stage"] = stage
     if asked and asked not in facts and _UNSURE.search(clean):

@@ -159,6 +159,11 @@ async def test_form_explains_an_invalid_value():
     assert "can't be negative" in text and slot_events(events)["order_quantity"] is None
 
 
+async def test_form_takes_an_answer_to_another_question_and_asks_again():
+    text, events, _ = await run(act.ValidateBuyerProfileForm(), form_tracker("tight budget", "order_quantity"))
+    assert text == "" and slot_events(events) == {"budget": "limited", "order_quantity": None}
+
+
 async def test_form_answers_out_of_scope_and_stays():
     text, events, _ = await run(act.ValidateBuyerProfileForm(),
                                 form_tracker("book me a flight", "budget", "out_of_scope"))
