@@ -10,8 +10,10 @@ export TRACKER_DB ?= build/trackers.db
 VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
-# rasa 3.6 needs Python 3.10: take python3.10 from PATH, else pyenv's.
-PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.10.*/bin/python 2>/dev/null | tail -n 1)
+# rasa 3.6 needs Python 3.10: the newest pyenv 3.10, else a python3.10 on PATH that really runs
+# (a pyenv shim may exist without the version being selected).
+PYTHON310 ?= $(shell for candidate in $$(ls -d $$HOME/.pyenv/versions/3.10.*/bin/python 2>/dev/null | sort -rV) python3.10; do \
+	"$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { command -v "$$candidate"; break; }; done)
 MODEL := models/oem-odm-advisor.tar.gz
 KNOWLEDGE := build/knowledge.stamp
 SPACY_MODEL := build/spacy_model/meta.json
