@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     rasa_command = [sys.executable, "-m", "reliability.rasa_server", "run", "--model", str(args.model),
                     "--port", str(args.rasa_port), "--endpoints", "endpoints.yml", "--credentials", str(credentials)]
     rasa_command += rasa_security_arguments(os.environ)
-    token = "--enable-api" in rasa_command
+    api_on = "--enable-api" in rasa_command
     actions_command = [sys.executable, "-m", "reliability.action_server", "--port", str(args.actions_port)]
     processes = [subprocess.Popen(rasa_command, cwd=PROJECT_DIR, env=env, start_new_session=True)]
     if not args.actions_url:
@@ -123,8 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             stop(processes)
             return 1
         print(f"Assistant ready: POST {rest}webhook  "
-              f"(HTTP API {'on, token required' if token else 'off'})", flush=True)
-        print(json.dumps({"rest": rest + "webhook", "api": bool(token)}), flush=True)
+              f"(HTTP API {'on, token required' if api_on else 'off'})", flush=True)
+        print(json.dumps({"rest": rest + "webhook", "api": api_on}), flush=True)
         chat_page = f"http://localhost:{args.rasa_port}/chat/"
         if wait_until_ready(chat_page, processes, timeout=30):
             print(f"Chat page: {chat_page}", flush=True)
