@@ -123,7 +123,7 @@ def cross_validation(folds: int) -> dict:
         env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
         subprocess.run([str(Path(sys.executable).parent / "rasa"), "test", "nlu", "--nlu", "data/nlu",
                         "--config", "config.yml", "--cross-validation", "--folds", str(folds),
-                        "--out", out, "--disable-plotting"],
+                        "--out", out, "--no-plot"],
                        cwd=PROJECT_DIR, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         report = json.loads((Path(out) / "intent_report.json").read_text())
     return {"folds": folds, "accuracy": report["accuracy"], "macro_f1": report["macro avg"]["f1-score"]}
