@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from actions.buyer_text import WEEKS_PER_MONTH, describe_weeks, normalise
+from actions.buyer_text import describe_weeks, normalise
 from actions.store import Cell, Snapshot
 
 MODELS = ("OEM", "ODM")
@@ -176,13 +176,8 @@ def answer_quantity_feasibility(snapshot: Snapshot, quantity: float) -> str:
     return "\n".join(lines)
 
 
-def weeks_range(cell: Cell) -> tuple[float, float]:
-    factor = WEEKS_PER_MONTH if cell.unit == "months" else 1.0
-    return cell.range_min * factor, cell.range_max * factor
-
-
 def _time_verdict(model: str, cell: Cell, weeks: float) -> str:
-    low, high = weeks_range(cell)
+    low, high = cell.weeks_range()
     if weeks >= high:
         return (f"{model} ({cell.range_text()}): fits, with {describe_weeks(weeks - high)} to spare "
                 f"even at the slow end.")
@@ -195,7 +190,7 @@ def _time_verdict(model: str, cell: Cell, weeks: float) -> str:
 def answer_time_feasibility(snapshot: Snapshot, weeks: float) -> str:
     """Whether each model's development time fits a launch `weeks` away."""
     cells = snapshot.factors["development_time"].cells
-    fits = [m for m in MODELS if weeks >= weeks_range(cells[m])[0]]
+    fits = [m for m in MODELS if weeks >= cells[m].weeks_range()[0]]
     lead = (f"In {describe_weeks(weeks)}: " + (f"{' and '.join(fits)} can make it." if fits
                                               else "neither model typically makes it."))
     lines = [lead] + [_time_verdict(m, cells[m], weeks) for m in MODELS]

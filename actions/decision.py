@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from actions.buyer_text import UNSURE, WEEKS_PER_MONTH, describe_weeks
-from actions.store import Cell, Snapshot
+from actions.buyer_text import UNSURE, describe_weeks
+from actions.store import Snapshot
 
 WEIGHTS = {"design": 3, "ip_high": 3, "ip_low": 1, "volume": 2, "time_room": 1, "time_tight": 1,
            "budget_limited": 2, "budget_healthy": 1, "stage": 2}
@@ -61,11 +61,6 @@ class Recommendation:
         return [r for r in self.reasons if r.favours == model]
 
 
-def _weeks_range(cell: Cell) -> tuple[float, float]:
-    factor = WEEKS_PER_MONTH if cell.unit == "months" else 1.0
-    return cell.range_min * factor, cell.range_max * factor
-
-
 def _number(value: float) -> str:
     return f"{value:,.0f}"
 
@@ -91,7 +86,7 @@ def _quantity_reasons(quantity: float, table: Snapshot) -> list[Reason]:
 def _time_reasons(weeks: float, table: Snapshot) -> list[Reason]:
     row = table.factors["development_time"].row_label
     oem, odm = table.cell("development_time", "OEM"), table.cell("development_time", "ODM")
-    (oem_min, oem_max), (odm_min, _) = _weeks_range(oem), _weeks_range(odm)
+    (oem_min, oem_max), (odm_min, _) = oem.weeks_range(), odm.weeks_range()
     when = describe_weeks(weeks)
     if weeks < oem_min:
         note = "" if weeks >= odm_min else f" — even ODM's {odm.range_text()} is tight"

@@ -31,6 +31,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, relationship
 
+from actions.buyer_text import WEEKS_PER_MONTH
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'build' / 'knowledge.db'}"
 
@@ -135,6 +137,11 @@ class Cell:
             return None
         plus = "+" if self.open_ended else ""
         return f"{_number(self.range_min)}-{_number(self.range_max)}{plus} {self.unit}"
+
+    def weeks_range(self) -> tuple[float, float]:
+        """A development-time range in weeks, whatever unit the cell uses."""
+        factor = WEEKS_PER_MONTH if self.unit == "months" else 1.0
+        return self.range_min * factor, self.range_max * factor
 
     def contains(self, value: float) -> bool:
         """Whether a value (in the cell's unit) lies in the cell's range."""
