@@ -35,12 +35,15 @@ def tracker_db_url(environ: Mapping[str, str]) -> str:
     return f"sqlite:///{path if path.is_absolute() else PROJECT_DIR / path}"
 
 
+ATOMIC_REDIS_LOCK_STORE = "reliability.lock_store.AtomicRedisLockStore"
+
+
 def endpoint_variables(environ: Mapping[str, str]) -> dict[str, str]:
     """The ${...} values of endpoints.yml, derived from TRACKER_DB_URL, REDIS_URL and the token."""
     redis = urlsplit(environ.get("REDIS_URL") or "")
     return {
         "TRACKER_DB_URL": tracker_db_url(environ),
-        "LOCK_STORE_TYPE": "redis" if redis.hostname else "in_memory",
+        "LOCK_STORE_TYPE": ATOMIC_REDIS_LOCK_STORE if redis.hostname else "in_memory",
         "REDIS_HOST": redis.hostname or "",
         "REDIS_PORT": str(redis.port or 6379),
         "REDIS_PASSWORD": unquote(redis.password or ""),
@@ -125,7 +128,7 @@ def tracker_store_problem(url: str) -> str | None:
 
 
 def lock_store_problem(variables: Mapping[str, str]) -> str | None:
-    if variables["LOCK_STORE_TYPE"] != "redis":
+    if variables["LOCK_STORE_TYPE"] != ATOMIC_REDIS_LOCK_STORE:
         return None
     import redis
 
