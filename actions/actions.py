@@ -28,7 +28,7 @@ from actions.store import Snapshot, default_store
 from actions.summary import (
     PROFILE_LABELS,
     decision_record,
-    describe_value,
+    describe_change,
     explanation_message,
     other,
     recommendation_message,
@@ -67,10 +67,8 @@ def named_models(tracker: Tracker) -> list[str]:
     return found
 
 
-def buyer_profile(tracker: Tracker, overrides: dict | None = None) -> BuyerProfile:
-    values = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
-    values.update(overrides or {})
-    return BuyerProfile(**values)
+def buyer_profile(tracker: Tracker) -> BuyerProfile:
+    return BuyerProfile(**{slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS})
 
 
 def source_note(snapshot: Snapshot) -> str:
@@ -278,8 +276,7 @@ def profile_events(facts: dict, tracker: Tracker) -> tuple[list[EventType], list
     for slot, value in facts.items():
         before = tracker.get_slot(slot)
         if before is not None and before != value and before != UNSURE:
-            changes.append(f"{PROFILE_LABELS[slot]} {describe_value(slot, before)} → "
-                           f"{describe_value(slot, value)}")
+            changes.append(describe_change(slot, before, value))
         events.append(SlotSet(slot, value))
     return events, changes
 
@@ -359,8 +356,7 @@ class ActionRecommend(StoreAction):
         before = tracker.get_slot("profile_before_change")
         change_note = None
         if previous and isinstance(before, dict):
-            changed = [f"{PROFILE_LABELS[s]} {describe_value(s, before.get(s))} → "
-                       f"{describe_value(s, getattr(profile, s))}"
+            changed = [describe_change(s, before.get(s), getattr(profile, s))
                        for s in PROFILE_SLOTS if before.get(s) != getattr(profile, s)]
             what = "; ".join(changed) or "nothing I could use"
             change_note = (f"That changes my earlier {previous} recommendation (changed: {what})."

@@ -28,6 +28,11 @@ def describe_value(slot: str, value) -> str:
     return VALUE_WORDS.get(str(value), str(value))
 
 
+def describe_change(slot: str, before, after) -> str:
+    """'Order quantity 200 units → 2,000 units'."""
+    return f"{PROFILE_LABELS[slot]} {describe_value(slot, before)} → {describe_value(slot, after)}"
+
+
 def profile_lines(profile: BuyerProfile) -> list[str]:
     return [f"- {label}: {describe_value(slot, getattr(profile, slot))}" for slot, label in PROFILE_LABELS.items()]
 
