@@ -4,8 +4,6 @@ SHELL := /bin/bash
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
-export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
-export TRACKER_DB ?= build/trackers.db
 
 VENV := .venv
 PY := $(VENV)/bin/python
