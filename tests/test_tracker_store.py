@@ -1,0 +1,99 @@
+"""The remembering SQL tracker store against a real SQLite file: it stores what Rasa's own SQL store
+stores, reads back what Rasa's store reads, and never answers from memory when the database has
+something newer (another Rasa instance, or Rasa's own store, wrote to the conversation)."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from conftest import PROJECT_DIR
+from reliability.tracker_store import RememberingSQLTrackerStore
+
+DOMAIN = Domain.load(str(PROJECT_DIR / "domain.yml"))
+
+
+@pytest.fixture()
+def database_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'trackers.db'}"
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def user_turn(text: str, intent: str, timestamp: float) -> list:
+    return [UserUttered(text, {"name": intent, "confidence": 0.9}, timestamp=timestamp),
+            ActionExecuted("action_answer_question", timestamp=timestamp + 0.1),
+            BotUttered(f"answer to {text}", timestamp=timestamp + 0.2),
+            ActionExecuted("action_listen", timestamp=timestamp + 0.3)]
+
+
+def event_dicts(tracker: DialogueStateTracker | None) -> list[dict]:
+    assert tracker is not None
+    return [event.as_dict() for event in tracker.events]
+
+
+def say(store, sender: str, text: str, timestamp: float) -> DialogueStateTracker:
+    """One message as Rasa handles it: retrieve (or create), append the turn's events, save."""
+    tracker = run(store.retrieve(sender)) or DialogueStateTracker(sender, DOMAIN.slots)
+    for event in user_turn(text, "ask_factor", timestamp):
+        tracker.update(event)
+    run(store.save(tracker))
+    return tracker
+
+
+def test_reads_and_writes_exactly_what_rasas_sql_store_does(database_url):
+    ours, rasas = RememberingSQLTrackerStore(DOMAIN, host=database_url), SQLTrackerStore(DOMAIN, host=database_url)
+    for turn in range(4):
+        tracker = say(ours, "buyer", f"question {turn}", 1000 + turn)
+    assert event_dicts(run(rasas.retrieve("buyer"))) == event_dicts(tracker)
+    assert event_dicts(run(ours.retrieve("buyer"))) == event_dicts(tracker)
+    assert run(ours.retrieve("nobody")) is None
+
+
+def test_sees_what_another_writer_appended(database_url):
+    ours, other = RememberingSQLTrackerStore(DOMAIN, host=database_url), SQLTrackerStore(DOMAIN, host=database_url)
+    say(ours, "buyer", "first", 1000)
+    say(ours, "buyer", "second", 1001)  # now remembered
+    written_elsewhere = say(other, "buyer", "third", 1002)
+    assert event_dicts(run(ours.retrieve("buyer"))) == event_dicts(written_elsewhere)
+    after = say(ours, "buyer", "fourth", 1003)
+    assert event_dicts(run(other.retrieve("buyer"))) == event_dicts(after)
+    assert len(after.events) == 16  # every event stored once
+
+
+def test_saving_twice_stores_nothing_twice(database_url, tmp_path):
+    ours = RememberingSQLTrackerStore(DOMAIN, host=database_url)
+    tracker = say(ours, "buyer", "first", 1000)
+    tracker = say(ours, "buyer", "second", 1001)
+    tracker.update(SlotSet("quantity", 500, timestamp=1002))
+    run(ours.save(tracker))
+    run(ours.save(tracker))
+    with sqlite3.connect(tmp_path / "trackers.db") as connection:
+        assert connection.execute("SELECT count(*) FROM events WHERE sender_id = 'buyer'").fetchone()[0] == 9
+
+
+def test_a_new_session_is_read_back_like_rasa_reads_it(database_url):
+    ours, rasas = RememberingSQLTrackerStore(DOMAIN, host=database_url), SQLTrackerStore(DOMAIN, host=database_url)
+    say(ours, "buyer", "first", 1000)
+    tracker = say(ours, "buyer", "second", 1001)
+    for event in [ActionExecuted("action_session_start", timestamp=5000), SessionStarted(timestamp=5000)]:
+        tracker.update(event)
+    run(ours.save(tracker))
+    latest_session = event_dicts(run(rasas.retrieve("buyer")))
+    assert [event["event"] for event in latest_session[:2]] == ["action", "session_started"]
+    assert event_dicts(run(ours.retrieve("buyer"))) == latest_session
+    after = say(ours, "buyer", "third", 5001)
+    assert event_dicts(run(rasas.retrieve("buyer"))) == event_dicts(after)
+
+
+def test_sqlite_file_uses_write_ahead_logging(database_url, tmp_path):
+    say(RememberingSQLTrackerStore(DOMAIN, host=database_url), "buyer", "first", 1000)
+    with sqlite3.connect(tmp_path / "trackers.db") as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
