@@ -297,7 +297,7 @@ _TIGHT = re.compile(r"\b(tight|limited|small|low|shoestring|minimal|not much|boo
                     r"can'?t afford|little|modest|short on (cash|money)|constrained|scarce|cheap)\b")
 _HEALTHY = re.compile(r"\b(healthy|big|large|generous|plenty|sufficient|good|solid|decent|ample|well[- ]funded|"
                       r"funded|comfortable|no problem|not an issue|we can invest|flexible|strong|substantial|"
-                      r"enough)\b")
+                      r"enough|high|huge|significant|considerable|deep pockets|lots|unlimited)\b")
 _BUDGET_TOPIC = re.compile(r"\b(budget|funds|funding|money|cash|capital|afford|r&d|investment|invest)\b|"
                            r"bootstrap|shoestring|well[- ]funded")
 _STARTUP = re.compile(r"\b(start-?ups?|start up|new (small )?(business|brand|company|shop)|small (business|"

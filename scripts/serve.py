@@ -152,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         stop(processes)
+        credentials.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

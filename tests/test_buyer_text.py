@@ -54,6 +54,8 @@ def test_a_past_date_is_reported_not_stored():
     ("nope", "ip_importance", {"ip_importance": "low"}),
     ("tight", "budget", {"budget": "limited"}),
     ("healthy", "budget", {"budget": "healthy"}),
+    ("high", "budget", {"budget": "healthy"}),
+    ("our budget is pretty low", None, {"budget": "limited"}),
     ("it isn't big", "budget", {"budget": "limited"}),
     ("a new small business", "business_stage", {"business_stage": "startup"}),
     ("established brand", "business_stage", {"business_stage": "established"}),
