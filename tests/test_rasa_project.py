@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from conftest import MODEL, PROJECT_DIR
 
 RASA = str(Path(sys.executable).parent / "rasa")
@@ -53,3 +55,24 @@ def test_held_out_sets_are_never_trained_on():
     trained = set().union(*(examples(p) for p in (PROJECT_DIR / "data" / "nlu").glob("*.yml")))
     held_out = examples(PROJECT_DIR / "tests" / "nlu" / "holdout.yml") | examples(PROJECT_DIR / "bench" / "out_of_scope.yml")
     assert len(held_out) > 250 and held_out.isdisjoint(trained), sorted(held_out & trained)
+
+
+def rules_by_first_intent() -> dict[str, list[dict]]:
+    rules = {}
+    for path in sorted((PROJECT_DIR / "data" / "rules").glob("*.yml")):
+        for rule in yaml.safe_load(path.read_text())["rules"]:
+            first = rule["steps"][0]
+            if "intent" in first:
+                rules.setdefault(first["intent"], []).append(rule)
+    return rules
+
+
+def test_every_intent_has_a_rule_outside_the_questionnaire():
+    """Rules alone choose the next action (no TEDPolicy): an intent without one would get the fallback."""
+    domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text())
+    rules = rules_by_first_intent()
+    handled_by_rasa = {"restart"}  # Rasa's default /restart rule
+    without_rule = [intent for intent in domain["intents"] if intent not in handled_by_rasa
+                    and not any("condition" not in rule and not rule.get("conversation_start")
+                                for rule in rules.get(intent, []))]
+    assert without_rule == []
