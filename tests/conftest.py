@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -41,6 +42,13 @@ def store_url(tmp_path) -> str:
 def snapshot(tmp_path_factory):
     """The store as every reader sees it, built once (read-only use)."""
     return KnowledgeStore(built_store(tmp_path_factory.mktemp("store"))).snapshot()
+
+
+def nlu_examples(path: Path) -> set[str]:
+    """The example sentences of a Rasa NLU YAML file, lower-cased, entity annotations removed."""
+    lines = path.read_text(encoding="utf-8").lower().splitlines()
+    return {re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip()[2:].strip()) for line in lines
+            if line.strip().startswith("- ") and not line.strip().startswith("- intent")}
 
 
 def free_port() -> int:

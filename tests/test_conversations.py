@@ -1,13 +1,14 @@
 """End-to-end: real action server + Rasa server with the trained model, conversations over REST."""
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 
 from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
 from actions.store import make_engine
-from conftest import built_store, start_assistant, stop_assistant
+from conftest import PROJECT_DIR, built_store, nlu_examples, start_assistant, stop_assistant
 
 pytestmark = pytest.mark.server
 
@@ -141,3 +142,18 @@ def test_changed_source_cell_changes_the_answer_without_retraining(tmp_path):
         assert "80-800 units" in running.say("cell-change", "moq for odm?")
     finally:
         stop_assistant(running)
+
+
+def test_any_sequence_of_buyer_messages_gets_a_reply_chosen_by_a_rule(assistant):
+    """Random conversations of never-trained messages (in and out of scope): every message gets a
+    reply and no turn falls through to Rasa's core fallback (no TEDPolicy behind the rules)."""
+    messages = sorted(nlu_examples(PROJECT_DIR / "tests" / "nlu" / "holdout.yml")
+                      | nlu_examples(PROJECT_DIR / "bench" / "out_of_scope.yml"))
+    pick = random.Random(7)
+    for conversation in range(12):
+        sender = f"random-walk-{conversation}"
+        for _ in range(12):
+            text = pick.choice(messages)
+            assert assistant.say(sender, text), f"no reply to {text!r} in {sender}"
+        actions = [e["name"] for e in assistant.tracker(sender)["events"] if e["event"] == "action"]
+        assert "action_default_fallback" not in actions, sender

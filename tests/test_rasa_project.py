@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import MODEL, PROJECT_DIR
+from conftest import MODEL, PROJECT_DIR, nlu_examples
 
 RASA = str(Path(sys.executable).parent / "rasa")
 # Responses that only Rasa's built-in actions send (form questions, fallback, restart): the validator
@@ -44,16 +44,9 @@ def test_test_stories_pass(tmp_path):
     assert not failed.exists() or "story:" not in failed.read_text(), failed.read_text()
 
 
-def examples(path: Path) -> set[str]:
-    """The example sentences of a Rasa NLU YAML file, lower-cased."""
-    lines = path.read_text(encoding="utf-8").lower().splitlines()
-    return {line.strip()[2:].strip() for line in lines
-            if line.strip().startswith("- ") and not line.strip().startswith("- intent")}
-
-
 def test_held_out_sets_are_never_trained_on():
-    trained = set().union(*(examples(p) for p in (PROJECT_DIR / "data" / "nlu").glob("*.yml")))
-    held_out = examples(PROJECT_DIR / "tests" / "nlu" / "holdout.yml") | examples(PROJECT_DIR / "bench" / "out_of_scope.yml")
+    trained = set().union(*(nlu_examples(p) for p in (PROJECT_DIR / "data" / "nlu").glob("*.yml")))
+    held_out = nlu_examples(PROJECT_DIR / "tests" / "nlu" / "holdout.yml") | nlu_examples(PROJECT_DIR / "bench" / "out_of_scope.yml")
     assert len(held_out) > 250 and held_out.isdisjoint(trained), sorted(held_out & trained)
 
 
