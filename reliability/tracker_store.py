@@ -106,21 +106,22 @@ class RememberingSQLTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         sender_id = tracker.sender_id
         with self.session_scope() as session:
-            stored = self._current(session, sender_id)
-            if stored is None:
-                stored = StoredSession(0, [])
-                new_events = list(self._additional_events(session, tracker))
+            remembered = self._current(session, sender_id)
+            if remembered is None:
+                new_events = list(self._additional_events(session, tracker))  # Rasa's count of stored events
             else:
-                new_events = list(tracker.events)[len(stored.events_json):]
+                new_events = list(tracker.events)[len(remembered.events_json):]
             if not new_events:
                 return
             rows = [self._event_row(sender_id, event.as_dict()) for event in new_events]
             session.add_all(rows)
-            session.flush()
-            appended = StoredSession(rows[-1].id, stored.events_json + [row.data for row in rows])
+            session.flush()  # assigns the row ids
+            same_session = remembered is not None and not any(isinstance(e, SessionStarted) for e in new_events)
+            appended = StoredSession(rows[-1].id, remembered.events_json + [row.data for row in rows]) \
+                if same_session else None
             session.commit()
-        if any(isinstance(event, SessionStarted) for event in new_events) or not stored.newest_event_id:
-            self._sessions.pop(sender_id, None)  # a new or changed session: read it back next time
+        if appended is None:
+            self._sessions.pop(sender_id, None)  # a new conversation or session: read back on the next message
         else:
             self._remember(sender_id, appended)
 
