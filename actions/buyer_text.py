@@ -23,10 +23,10 @@ _SMALL_NUMBERS = {
 }
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "k": 1000, "grand": 1000, "million": 1_000_000, "m": 1_000_000}
 _NUMBER_WORD = "|".join(sorted(_SMALL_NUMBERS, key=len, reverse=True))
-_NUMBER = (rf"(?:(?P<digits>\d+(?:\.\d+)?)|(?P<word>{_NUMBER_WORD}))"
-           rf"(?:\s*(?:-|\s)\s*(?P<word2>{_NUMBER_WORD}))?"
+_NUMBER = (rf"(?:(?P<digits>\d+(?:\.\d+)?)|(?P<word>{_NUMBER_WORD})\b"
+           rf"(?:\s*(?:-|\s)\s*(?P<word2>{_NUMBER_WORD})\b)?)"
            r"(?:\s*(?P<mult>hundred|thousand|k|grand|million|m)\b)?")
-_TIME_UNIT = r"(?P<unit>days?|d|weeks?|wks?|w|months?|mos?|mths?|years?|yrs?|quarters?)\b"
+_TIME_UNIT = r"(?P<unit>days?|d|weeks?|wks?|w|fortnights?|months?|mos?|mths?|years?|yrs?|quarters?)\b"
 _DURATION = re.compile(rf"(?<![\w$€£.])(?:half\s+an?\s+(?P<half>year|month)|{_NUMBER}\s*(?:of\s+)?{_TIME_UNIT})", re.I)
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -119,6 +119,8 @@ def _unit_weeks(unit: str) -> float:
         return 1 / 7
     if unit.startswith("w"):
         return 1.0
+    if unit.startswith("f"):
+        return 2.0
     if unit.startswith("q"):
         return 3 * WEEKS_PER_MONTH
     if unit.startswith("y"):
@@ -273,7 +275,7 @@ _UNSURE = re.compile(r"\b(not sure|unsure|don'?t know|dunno|idk|no idea|skip|pas
                      r"not decided|hard to say|depends|no clue|haven'?t decided|next question|not certain)\b")
 _YES = re.compile(r"^\W*(y|yes|yeah|yea|yep|yup|sure|definitely|absolutely|of course|correct|i do|we do|"
                   r"indeed|certainly|affirmative|right|ok|okay)\b")
-_NO = re.compile(r"^\W*(n|no|nope|nah|not really|we don'?t|i don'?t|none|negative|not at all)\b")
+_NO = re.compile(r"^\W*(n|no|nope|nah|not really|not yet|we don'?t|i don'?t|none|negative|not at all)\b")
 _DESIGN_WORDS = r"(designs?|specs?|specifications?|drawings?|cad|blueprints?|prototypes?|concept|artwork|sketch(es)?)"
 _OWN_DESIGN = re.compile(
     rf"\b((my|our|own)\s+(own\s+)?(\w+\s+)?{_DESIGN_WORDS}|designed (it|them|by us|in-house|ourselves)|"
@@ -283,7 +285,7 @@ _OWN_DESIGN = re.compile(
 _NO_DESIGN = re.compile(
     rf"\b(no\s+(\w+\s+)?{_DESIGN_WORDS}|no designer|don'?t have (a |any )?{_DESIGN_WORDS}|without (a )?{_DESIGN_WORDS}|"
     r"need (a |some )?designs?|existing designs?|off[- ]the[- ]shelf|catalog(ue)?|stock designs?|ready[- ]made|"
-    r"pre-?existing|your designs?|their designs?|just (my|our) logo|only (my|our) logo|haven'?t designed|"
+    r"pre-?existing|your designs?|their designs?|(use|pick|choose|take) (one of )?(yours|your \w+)|just (my|our) logo|only (my|our) logo|haven'?t designed|"
     r"not yet designed|nothing designed|(only|just) (an? |the )?(\w+ )?(idea|concept)|no idea for the design)")
 _HIGH = re.compile(r"\b(crucial|critical|essential|vital|very( much)?|really important|important|must|"
                    r"top priority|key|matters|need to own|exclusiv\w*|protect\w*|patent\w*|our own character|"
@@ -291,23 +293,23 @@ _HIGH = re.compile(r"\b(crucial|critical|essential|vital|very( much)?|really imp
 _LOW = re.compile(r"\b(not important|unimportant|doesn'?t matter|don'?t care|not a priority|not a concern|"
                   r"low priority|not bothered|not really|not that important|not very important|not needed|"
                   r"no need|irrelevant|whatever|not fussed|not an issue for me|nice to have|somewhat|"
-                  r"moderately|a little|a bit|not really important|not crucial|not critical)\b")
+                  r"moderately|a little|a bit|not really important|not crucial|not critical|meh)\b")
 _IP_TOPIC = re.compile(r"\b(ip|intellectual property|patent\w*|exclusive rights|exclusivity|own the rights)\b")
 _TIGHT = re.compile(r"\b(tight|limited|small|low|shoestring|minimal|not much|bootstrap\w*|lean|no budget|"
-                    r"can'?t afford|little|modest|short on (cash|money)|constrained|scarce|cheap)\b")
+                    r"can'?t afford|little|modest|short on (cash|money)|constrained|restricted|strapped|scarce|cheap)\b")
 _HEALTHY = re.compile(r"\b(healthy|big|large|generous|plenty|sufficient|good|solid|decent|ample|well[- ]funded|"
                       r"funded|comfortable|no problem|not an issue|we can invest|flexible|strong|substantial|"
-                      r"enough|high|huge|significant|considerable|deep pockets|lots|unlimited)\b")
+                      r"enough|high|huge|significant|considerable|deep pockets|a lot|lots|unlimited)\b")
 _BUDGET_TOPIC = re.compile(r"\b(budget|funds|funding|money|cash|capital|afford|r&d|investment|invest)\b|"
                            r"bootstrap|shoestring|well[- ]funded")
 _STARTUP = re.compile(r"\b(start-?ups?|start up|new (small )?(business|brand|company|shop)|small (business|"
                       r"shop|company|brand|seller|team)|etsy|side hustle|just starting|first product|solo|"
-                      r"one[- ]person|indie|hobby(ist)?|newcomer|new to this|small|new|tiny|launching)\b")
+                      r"one[- ]person|first[- ]time|indie|hobby(ist)?|newcomer|new to this|small|new|tiny|launching)\b")
 _ESTABLISHED = re.compile(r"\b(established|big brand|well[- ]known|large (company|brand|business)|"
-                          r"existing brand|corporation|enterprise|been around|years in business|retail chain|"
+                          r"existing brand|(large|big|national) (retailer|chain|manufacturer)|corporation|enterprise|been around|years in business|retail chain|"
                           r"major|mature|big company|household name|market leader|\d+\+? years|"
                           r"for years|decades?|long-standing|well established)\b")
-_GROWING = re.compile(r"\b(mid[- ]?size|medium|growing|scale-?up|in between|somewhere in between)\b")
+_GROWING = re.compile(r"\b(mid[- ]?sized?|medium|growing|scale-?up|in between|somewhere in between)\b")
 
 
 _NEGATION = re.compile(r"\b(not|no|never|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|hardly)\W+(\w+\W+){0,2}$")
