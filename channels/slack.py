@@ -5,7 +5,8 @@
 - Answers DMs and @mentions; in a channel the answer goes into the question's thread.
 - Each Slack message is answered once: deliveries are remembered by event id and by message, so
   Slack's retries (whatever their X-Slack-Retry-Reason) and a second subscription to the same
-  message are acknowledged and dropped. Messages from bots, this app included, and edits are ignored.
+  message are acknowledged and dropped; with REDIS_URL set (a cluster) the deliveries are remembered
+  in Redis, so two Rasa instances never both answer. Messages from bots, this app included, and edits are ignored.
 - Replies use Slack's mrkdwn; quick replies are Block Kit buttons, and a click answers like a typed
   reply and replaces the buttons with the choice.
 - SLACK_API_BASE_URL sets the Web API's base URL (GovSlack, Enterprise set-ups, a local fake).
@@ -68,6 +69,30 @@ class RecentDeliveries:
         return True
 
 
+class SharedRecentDeliveries:
+    """`RecentDeliveries` kept in Redis, shared by every Rasa instance using the same REDIS_URL."""
+
+    KEY_PREFIX = "oem_odm:slack_delivery:"
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url, socket_timeout=2)
+        self._errors = redis.RedisError
+
+    def first_time(self, *keys: Optional[str]) -> bool:
+        """Remember the keys (SET NX with expiry); False when any of them was set before."""
+        pipeline = self._redis.pipeline(transaction=False)
+        for key in filter(None, keys):
+            pipeline.set(self.KEY_PREFIX + key, 1, nx=True, ex=REMEMBER_SECONDS)
+        try:
+            return all(pipeline.execute())
+        except self._errors as err:  # better a rare double answer than none at all
+            logger.error("Slack: Redis at REDIS_URL cannot be reached to drop repeated deliveries (%s); "
+                         "answering this one.", err)
+            return True
+
+
 class SlackReplies(OutputChannel):
     """Posts the assistant's replies to a Slack conversation (else to the user), in a thread if given one."""
 
@@ -110,7 +135,8 @@ class SlackApp(SlackInput):
         super().__init__(*args, **kwargs)
         base_url = os.environ.get("SLACK_API_BASE_URL") or DEFAULT_API_BASE_URL
         self.client = AsyncWebClient(self.slack_token, base_url=base_url.rstrip("/") + "/", proxy=self.proxy)
-        self.deliveries = RecentDeliveries()
+        redis_url = os.environ.get("REDIS_URL")
+        self.deliveries = SharedRecentDeliveries(redis_url) if redis_url else RecentDeliveries()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         slack_webhook = Blueprint("slack_webhook", __name__)

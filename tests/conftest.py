@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 
 from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
 from actions.store import KnowledgeStore, make_engine
@@ -139,3 +141,23 @@ def assistant(tmp_path_factory):
 @pytest.fixture()
 def sender() -> str:
     return "test-" + uuid.uuid4().hex
+
+
+@pytest.fixture(scope="session")
+def redis_port(tmp_path_factory):
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is missing: `make test` installs it (make cluster-deps)")
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
+                              stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.1)
+    yield port
+    server.terminate()
+    server.wait(timeout=10)

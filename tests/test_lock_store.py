@@ -1,40 +1,14 @@
 """The atomic Redis lock store on a real redis-server: simultaneous tickets never collide."""
 from __future__ import annotations
 
-import shutil
-import subprocess
 import threading
-import time
 
-import pytest
-import redis
 from rasa.utils.endpoints import EndpointConfig
 
-from conftest import free_port
 from reliability.lock_store import AtomicRedisLockStore
 
 INSTANCES = 4
 TICKETS_EACH = 25
-
-
-@pytest.fixture(scope="module")
-def redis_port(tmp_path_factory):
-    if not shutil.which("redis-server"):
-        pytest.fail("redis-server is missing: `make test` installs it (make cluster-deps)")
-    port = free_port()
-    server = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
-                              stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    yield port
-    server.terminate()
-    server.wait(timeout=10)
 
 
 def lock_store(port: int) -> AtomicRedisLockStore:

@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-from conftest import start_assistant, stop_assistant
+from channels.slack import SharedRecentDeliveries
+from conftest import free_port, start_assistant, stop_assistant
 
 pytestmark = pytest.mark.server
 
@@ -255,3 +256,20 @@ def test_messages_from_bots_and_from_the_app_itself_are_ignored(slack_assistant,
     for event in (from_itself, from_a_bot):
         assert send_event(slack_assistant, event).status_code == 200
     assert len(answered_once_then(slack_assistant, fake_slack, channel, user)) == 1
+
+
+def test_rasa_instances_sharing_redis_answer_each_delivery_once(redis_port):
+    """In a cluster (REDIS_URL set) a retry or a second subscription may reach the other instance."""
+    url = f"redis://127.0.0.1:{redis_port}/2"
+    first_instance, second_instance = SharedRecentDeliveries(url), SharedRecentDeliveries(url)
+    event_id, message = "Ev" + uuid.uuid4().hex, f"C1/{time.time():.6f}"
+    assert first_instance.first_time(event_id, message)
+    assert not second_instance.first_time(event_id, message)  # Slack's retry
+    assert not second_instance.first_time("Ev" + uuid.uuid4().hex, message)  # same message, second subscription
+    assert second_instance.first_time("Ev" + uuid.uuid4().hex, f"C1/{time.time() + 1:.6f}")
+
+
+def test_unreachable_redis_still_answers_and_says_why(caplog):
+    deliveries = SharedRecentDeliveries(f"redis://127.0.0.1:{free_port()}/0")
+    assert deliveries.first_time("Ev1") and deliveries.first_time("Ev1")
+    assert "cannot be reached" in caplog.text
