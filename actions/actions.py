@@ -167,8 +167,8 @@ class ActionAnswerDefinition(StoreAction):
         text = latest_text(tracker)
         models = named_models(tracker)
         factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
-        if not models and factor:  # "what does MOQ mean?"
-            return answer_factor_events(dispatcher, snapshot, factor, [], text)
+        if factor and (not models or not ABOUT_A_MODEL.search(text)):  # "what does MOQ mean?", "who is ODM for?"
+            return answer_factor_events(dispatcher, snapshot, factor, models, text)
         if not models and not BOTH_MODELS.search(text):  # "what is dropshipping?"
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
@@ -213,8 +213,12 @@ class ActionCheckFeasibility(StoreAction):
         return "action_check_feasibility"
 
     def respond(self, dispatcher, tracker, snapshot):
-        replies, factor = feasibility_replies(snapshot, latest_text(tracker), bare_numbers=True)
+        text = latest_text(tracker)
+        replies, factor = feasibility_replies(snapshot, text, bare_numbers=True)
         if not replies:
+            named_factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
+            if named_factor:  # "can I get exclusivity with ODM?": no figure to check, but a row to give
+                return answer_factor_events(dispatcher, snapshot, named_factor, named_models(tracker), text)
             dispatcher.utter_message(text="Tell me an order size (e.g. \"150 units\") or a launch date "
                                           "(e.g. \"in 6 weeks\", \"by March 1\") and I'll check it against "
                                           "OEM's and ODM's typical ranges.")

@@ -41,8 +41,8 @@ def _windows(tokens: list[str], size: int) -> list[str]:
 
 def factor_scores(text: str, snapshot: Snapshot) -> dict[str, float]:
     """How strongly the text names each factor: exact synonyms first, longer ones more, then near-misses."""
-    tokens = _TOKEN.findall(normalise(text or ""))
-    joined = f" {' '.join(tokens)} "
+    tokens = [t for t in _TOKEN.findall(normalise(text or "")) if not _MODEL_PATTERN.fullmatch(t)]
+    joined = f" {' '.join(tokens)} "  # without model names: "who is ODM for" reads "who is for"
     scores: dict[str, float] = {}
     for key, row in snapshot.factors.items():
         best = 0.0
@@ -84,6 +84,47 @@ def _comparative(text: str, factor: str, snapshot: Snapshot) -> str | None:
     return max(hits)[1] if hits else None
 
 
+_LEVEL_RANK = {"lower": 0, "moderate": 1, "higher": 2}
+
+
+# Buyers' words for the parts of a cell: "in bulk" asks about the "at scale" clause.
+_CLAUSE_WORDS = {"volume": "scale", "bulk": "scale", "large": "scale", "mass": "scale", "upfront": "initial",
+                 "front": "initial", "start": "initial", "starting": "initial", "tooling": "initial",
+                 "setup": "initial", "piece": "unit", "each": "unit"}
+
+
+def _content_words(text: str) -> set[str]:
+    """Words that say what a question or clause is about (singular, no level words, no short words)."""
+    words = [w.rstrip("s") for w in re.findall(r"[a-z]+", normalise(text)) if len(w) > 2 and w not in _LEVEL_RANK]
+    return {_CLAUSE_WORDS.get(w, w) for w in words}
+
+
+def _clause_winner(text: str, factor: str, wanted: str, snapshot: Snapshot) -> str | None:
+    """For cells of parallel clauses ("Higher initial cost, lower per-unit at scale" / "Lower initial
+    cost, moderate per-unit pricing"): the headline for the model whose clause on the question's topic
+    ("per unit", "at scale") is the `wanted` level; None when the question picks no one clause."""
+    clauses = {m: [c.strip() for c in snapshot.cell(factor, m).text.split(",")] for m in MODELS}
+    count = min(len(c) for c in clauses.values())
+    question = _content_words(text)
+    overlaps = [sum(len(_content_words(clauses[m][i]) & question) for m in MODELS) for i in range(count)]
+    if count < 2 or max(overlaps) == 0 or overlaps.count(max(overlaps)) > 1 or wanted not in ("higher", "lower"):
+        return None
+    topic = overlaps.index(max(overlaps))
+    ranks = {}
+    for model in MODELS:
+        level = next((w for w in clauses[model][topic].lower().split() if w in _LEVEL_RANK), None)
+        if level is None:
+            return None
+        ranks[model] = _LEVEL_RANK[level]
+    if len(set(ranks.values())) == 1:
+        return None
+    pick = max if wanted == "higher" else min
+    winner = pick(MODELS, key=ranks.get)
+    loser = next(m for m in MODELS if m != winner)
+    return (f"**{winner}** — {snapshot.factors[factor].row_label}: {clauses[winner][topic]}, "
+            f"against {loser}'s {clauses[loser][topic][:1].lower()}{clauses[loser][topic][1:]}.")
+
+
 def _cell_line(model: str, cell: Cell) -> str:
     return f"• **{model}:** {cell.text}"
 
@@ -120,7 +161,10 @@ def answer_factor(snapshot: Snapshot, factor: str, models: list[str], text: str 
     lines = [f"**{row.row_label}**"]
     if wanted:
         match = [m for m in MODELS if row.cells[m].level == wanted]
-        if len(match) == 1:
+        headline = _clause_winner(text, factor, wanted, snapshot)
+        if headline:
+            lines[0] = headline
+        elif len(match) == 1:
             lines[0] = f"**{match[0]}** — {row.row_label}: {row.cells[match[0]].text}."
     elif factor == "design_ownership":
         lines.insert(0, " ".join(_ip_lead(m, snapshot) for m in models))

@@ -85,6 +85,12 @@ async def test_definition_of_a_factor_answers_the_row():
     assert "Minimum Order Quantity (MOQ)" in text and "50-500" in text
 
 
+async def test_who_a_model_is_for_answers_the_best_for_row():
+    text, events, _ = await run(act.ActionAnswerDefinition(), make_tracker("who's ODM for?", "ask_definition"))
+    assert "Startups, fast market entry" in text and "Best For" in text
+    assert slot_events(events) == {"last_factor": "best_for", "last_model": "ODM"}
+
+
 async def test_definition_sets_the_follow_up_topic():
     text, events, _ = await run(act.ActionAnswerDefinition(), make_tracker("what is odm", "ask_definition"))
     assert "Original Design Manufacturer" in text
@@ -103,6 +109,7 @@ async def test_comparison_overview_and_single_row():
     ("I need them in 3 weeks, possible?", ["In 3 weeks: ODM can make it", "OEM (3-6 months): not realistic"]),
     ("can I get 300 pcs in 6 weeks", ["300 units fits ODM", "In 6 weeks"]),
     ("is that possible?", ["Tell me an order size"]),
+    ("can I get exclusivity with ODM?", ["manufacturer owns the base design IP", "Design Ownership"]),
 ])
 async def test_feasibility(said, expected):
     text, _, _ = await run(act.ActionCheckFeasibility(), make_tracker(said, "ask_feasibility"))

@@ -45,6 +45,10 @@ def test_both_models_when_none_named(snapshot):
     ("which is riskier", "risk", "OEM"), ("which is safer", "risk", "ODM"),
     ("which is cheaper", "unit_cost", "ODM"), ("which is faster", "development_time", "ODM"),
     ("which is more flexible", "customization", "OEM"),
+    ("which is cheaper per unit", "unit_cost", "OEM"), ("which is cheaper at scale", "unit_cost", "OEM"),
+    ("is OEM more expensive per unit", "unit_cost", "ODM"), ("which costs less to start with", "unit_cost", "ODM"),
+    ("which has the lower initial cost", "unit_cost", "ODM"), ("which is cheaper in bulk", "unit_cost", "OEM"),
+    ("which is cheaper at large volumes", "unit_cost", "OEM"), ("which is cheaper up front", "unit_cost", "ODM"),
 ])
 def test_comparative_questions_name_the_model_from_structured_levels(snapshot, question, factor, winner):
     assert answers.answer_factor(snapshot, factor, [], question).startswith(f"**{winner}**")
