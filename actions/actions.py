@@ -103,7 +103,8 @@ def ask_which_factor(dispatcher: CollectingDispatcher) -> None:
 def answer_factor_events(dispatcher: CollectingDispatcher, snapshot: Snapshot, factor: str,
                          models: list[str], text: str) -> list[EventType]:
     dispatcher.utter_message(text=answers.answer_factor(snapshot, factor, models, text))
-    return [SlotSet("last_factor", factor), SlotSet("last_model", models[0] if len(models) == 1 else None)]
+    focus = models[0] if len(models) == 1 else answers.headline(snapshot, factor, text)[0]  # "that one" later
+    return [SlotSet("last_factor", factor), SlotSet("last_model", focus)]
 
 
 class ActionAnswerFactor(StoreAction):
@@ -378,6 +379,11 @@ class ActionExplain(StoreAction):
 
     def respond(self, dispatcher, tracker, snapshot):
         if not tracker.get_slot("recommendation"):
+            last_factor = tracker.get_slot("last_factor")
+            if last_factor in snapshot.factors:  # "why?" after a factual answer: the row is all the table says
+                dispatcher.utter_message(text="Here is everything the comparison table says on that (its "
+                                              f"{snapshot.factors[last_factor].row_label} row):\n"
+                                              + answers.answer_factor(snapshot, last_factor, []))
             dispatcher.utter_message(text="I haven't made a recommendation yet. Say \"help me choose\" and "
                                           "I'll ask a few questions, then explain my reasoning row by row.")
             return []

@@ -99,10 +99,10 @@ def _content_words(text: str) -> set[str]:
     return {_CLAUSE_WORDS.get(w, w) for w in words}
 
 
-def _clause_winner(text: str, factor: str, wanted: str, snapshot: Snapshot) -> str | None:
+def _clause_winner(text: str, factor: str, wanted: str, snapshot: Snapshot) -> tuple[str, str] | None:
     """For cells of parallel clauses ("Higher initial cost, lower per-unit at scale" / "Lower initial
-    cost, moderate per-unit pricing"): the headline for the model whose clause on the question's topic
-    ("per unit", "at scale") is the `wanted` level; None when the question picks no one clause."""
+    cost, moderate per-unit pricing"): the model whose clause on the question's topic ("per unit",
+    "at scale") is the `wanted` level, with the line saying so; None when no one clause is asked about."""
     clauses = {m: [c.strip() for c in snapshot.cell(factor, m).text.split(",")] for m in MODELS}
     count = min(len(c) for c in clauses.values())
     question = _content_words(text)
@@ -121,8 +121,8 @@ def _clause_winner(text: str, factor: str, wanted: str, snapshot: Snapshot) -> s
     pick = max if wanted == "higher" else min
     winner = pick(MODELS, key=ranks.get)
     loser = next(m for m in MODELS if m != winner)
-    return (f"**{winner}** — {snapshot.factors[factor].row_label}: {clauses[winner][topic]}, "
-            f"against {loser}'s {clauses[loser][topic][:1].lower()}{clauses[loser][topic][1:]}.")
+    return winner, (f"**{winner}** — {snapshot.factors[factor].row_label}: {clauses[winner][topic]}, "
+                    f"against {loser}'s {clauses[loser][topic][:1].lower()}{clauses[loser][topic][1:]}.")
 
 
 def _cell_line(model: str, cell: Cell) -> str:
@@ -139,8 +139,8 @@ def _ip_lead(model: str, snapshot: Snapshot) -> str:
     return f"{lead} {customisations}" if customisations else lead
 
 
-def _audience_lead(text: str, snapshot: Snapshot) -> str | None:
-    """'ODM is the one for startups' when the question names an audience listed in Best For."""
+def _audience_lead(text: str, snapshot: Snapshot) -> tuple[str, str] | None:
+    """'ODM is the better fit' when the question names an audience listed in Best For."""
     tokens = _TOKEN.findall(normalise(text))
     for model in MODELS:
         cell = snapshot.cell("best_for", model)
@@ -148,30 +148,39 @@ def _audience_lead(text: str, snapshot: Snapshot) -> str | None:
             words = item.lower().split()
             head = words[0].rstrip("s")
             if any(difflib.SequenceMatcher(None, head, t.rstrip("s")).ratio() >= 0.85 for t in tokens):
-                return f"{model} is the better fit: its Best For row lists \"{item}\"."
+                return model, f"{model} is the better fit: its Best For row lists \"{item}\"."
     return None
+
+
+def headline(snapshot: Snapshot, factor: str, text: str) -> tuple[str | None, str | None]:
+    """The model a comparative ('which is riskier') or audience ('for startups') question points to,
+    with the line that says so; (None, None) for other questions."""
+    wanted = _comparative(text, factor, snapshot)
+    if wanted:
+        row = snapshot.factors[factor]
+        match = [m for m in MODELS if row.cells[m].level == wanted]
+        by_level = (match[0], f"**{match[0]}** — {row.row_label}: {row.cells[match[0]].text}.") \
+            if len(match) == 1 else (None, None)
+        return _clause_winner(text, factor, wanted, snapshot) or by_level
+    if factor == "best_for":
+        return _audience_lead(text, snapshot) or (None, None)
+    return None, None
 
 
 def answer_factor(snapshot: Snapshot, factor: str, models: list[str], text: str = "") -> str:
     """One factor for the named models (both when none or a comparison is asked)."""
     row = snapshot.factors[factor]
-    wanted = _comparative(text, factor, snapshot)
-    if wanted or not models or asks_for_both(text) and len(models) != 1:
+    comparative = _comparative(text, factor, snapshot)
+    if comparative or not models or asks_for_both(text) and len(models) != 1:
         models = list(MODELS)
     lines = [f"**{row.row_label}**"]
-    if wanted:
-        match = [m for m in MODELS if row.cells[m].level == wanted]
-        headline = _clause_winner(text, factor, wanted, snapshot)
-        if headline:
-            lines[0] = headline
-        elif len(match) == 1:
-            lines[0] = f"**{match[0]}** — {row.row_label}: {row.cells[match[0]].text}."
+    _, lead = headline(snapshot, factor, text)
+    if lead and comparative:
+        lines[0] = lead
+    elif lead:
+        lines.insert(0, lead)
     elif factor == "design_ownership":
         lines.insert(0, " ".join(_ip_lead(m, snapshot) for m in models))
-    elif factor == "best_for":
-        lead = _audience_lead(text, snapshot)
-        if lead:
-            lines.insert(0, lead)
     lines += [_cell_line(m, row.cells[m]) for m in models]
     lines.append(snapshot.citation(factor))
     return "\n".join(lines)

@@ -211,6 +211,19 @@ async def test_explain_before_any_recommendation():
     assert "haven't made a recommendation" in text
 
 
+async def test_why_after_a_factual_answer_gives_the_rows_reasons():
+    text, _, _ = await run(act.ActionExplain(), make_tracker("why is that?", "ask_why", {"last_factor": "risk"}))
+    assert "design investment, longer timeline" in text and "proven designs" in text
+    assert "Risk Level\" row" in text and "haven't made a recommendation" in text
+
+
+@pytest.mark.parametrize("said, focus", [("which is riskier?", "OEM"), ("which one suits a startup?", "ODM"),
+                                         ("which is cheaper per unit?", "OEM"), ("moq for oem and odm", None)])
+async def test_the_model_an_answer_points_to_is_remembered_for_that_one(said, focus):
+    _, events, _ = await run(act.ActionAnswerFactor(), make_tracker(said))
+    assert slot_events(events)["last_model"] == focus
+
+
 async def test_summary_is_a_decision_record(snapshot):
     text, _, _ = await run(act.ActionSummary(), make_tracker("summary", "ask_summary",
                                                              {**PROFILE, "recommendation": "ODM"}))
