@@ -21,7 +21,7 @@ CHROMIUM := /usr/bin/chromium
 # The cluster profile's servers, from Debian's packages (Debian 12 ships PostgreSQL 15).
 CLUSTER_PROGRAMS := /usr/lib/postgresql/15/bin/postgres /usr/bin/redis-server /usr/sbin/nginx
 
-.PHONY: run test setup knowledge nlp train validate web browser clean run-cluster cluster-deps bench
+.PHONY: run test setup knowledge nlp train validate web browser clean run-cluster cluster-deps bench purge-trackers
 
 $(VENV)/installed: pyproject.toml constraints.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install it (pyenv install 3.10.13) or set PYTHON310=/path/to/python3.10"; exit 1; }
@@ -88,6 +88,10 @@ bench: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET)
 	$(PY) bench/load.py
 	$(PY) bench/footprint.py
 	$(PY) bench/report.py
+
+# Data retention: delete conversations idle for more than TRACKER_RETENTION_DAYS (default 90; DAYS=... overrides).
+purge-trackers: $(VENV)/installed
+	$(PY) scripts/purge_trackers.py $(if $(DAYS),--days $(DAYS))
 
 validate: $(SPACY_MODEL)
 	$(RASA) data validate --fail-on-warnings

@@ -4,7 +4,11 @@ something newer (another Rasa instance, or Rasa's own store, wrote to the conver
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import subprocess
+import sys
+import time
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
@@ -97,3 +101,25 @@ def test_sqlite_file_uses_write_ahead_logging(database_url, tmp_path):
     say(RememberingSQLTrackerStore(DOMAIN, host=database_url), "buyer", "first", 1000)
     with sqlite3.connect(tmp_path / "trackers.db") as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def purge(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "purge_trackers.py"), *args],
+                          env=dict(os.environ, TRACKER_DB_URL=database_url), capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_purge_deletes_only_idle_conversations_even_ones_a_running_store_remembers(database_url):
+    store, now, day = RememberingSQLTrackerStore(DOMAIN, host=database_url), time.time(), 86400
+    say(store, "idle", "first", now - 40 * day)
+    say(store, "idle", "second", now - 39 * day)  # remembered by the running store from here on
+    active = say(store, "active", "first", now - 45 * day)
+    active = say(store, "active", "second", now - 60)
+    result = purge(database_url, "--days", "30")
+    assert result.returncode == 0 and "Deleted 1 conversation(s)" in result.stdout, result.stderr
+    assert run(store.retrieve("idle")) is None
+    assert event_dicts(run(store.retrieve("active"))) == event_dicts(active)
+
+
+def test_purge_refuses_a_retention_of_zero_days(database_url):
+    assert purge(database_url, "--days", "0").returncode == 2

@@ -1,0 +1,64 @@
+"""Delete conversations nobody has written to for a while from the tracker store (data retention).
+
+A conversation counts as idle when its newest event is older than --days (default
+TRACKER_RETENTION_DAYS from the environment or `.env`, else 90). Its events are deleted in one
+transaction; a buyer who comes back later starts afresh. Safe while the assistant runs: the tracker
+store checks the database before it trusts what it remembers. Used by `make purge-trackers`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+from dotenv import load_dotenv
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+from reliability.settings import tracker_db_url  # noqa: E402
+
+DEFAULT_RETENTION_DAYS = 90
+
+
+def purge_idle_conversations(url: str, days: float, now: float | None = None) -> int:
+    """Deletes every conversation whose newest event is older than `days`; returns how many."""
+    engine = sa.create_engine(url, future=True)
+    events = sa.Table("events", sa.MetaData(), autoload_with=engine)
+    cutoff = (now if now is not None else time.time()) - days * 86400
+    idle = (sa.select(events.c.sender_id).group_by(events.c.sender_id)
+            .having(sa.func.max(events.c.timestamp) < cutoff))
+    try:
+        with engine.begin() as connection:
+            senders = connection.execute(idle).scalars().all()
+            connection.execute(sa.delete(events).where(events.c.sender_id.in_(idle)))
+    finally:
+        engine.dispose()
+    return len(senders)
+
+
+def main(argv: list[str] | None = None) -> int:
+    load_dotenv(PROJECT_DIR / ".env", override=False)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=float,
+                        default=float(os.environ.get("TRACKER_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS))
+    args = parser.parse_args(argv)
+    if args.days <= 0:
+        parser.error("--days must be more than 0")
+    url = tracker_db_url(os.environ)
+    try:
+        purged = purge_idle_conversations(url, args.days)
+    except sa.exc.NoSuchTableError:
+        print("The tracker store has no conversations yet.")
+        return 0
+    except sa.exc.SQLAlchemyError as err:
+        print(f"Cannot purge the tracker store ({err}): check TRACKER_DB_URL.", file=sys.stderr)
+        return 1
+    print(f"Deleted {purged} conversation(s) idle for more than {args.days:g} days.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
