@@ -24,13 +24,12 @@ from actions.buyer_text import (
     parse_weeks,
 )
 from actions.decision import BuyerProfile, recommend
-from actions.store import Snapshot, default_store
+from actions.store import MODELS, Snapshot, default_store, other
 from actions.summary import (
     PROFILE_LABELS,
     decision_record,
     describe_change,
     explanation_message,
-    other,
     recommendation_message,
 )
 
@@ -187,7 +186,7 @@ class ActionAnswerComparison(StoreAction):
         text = latest_text(tracker)
         factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
         if factor:
-            return answer_factor_events(dispatcher, snapshot, factor, list(answers.MODELS), text)
+            return answer_factor_events(dispatcher, snapshot, factor, list(MODELS), text)
         dispatcher.utter_message(text=answers.answer_overview(snapshot))
         return [SlotSet("last_factor", None), SlotSet("last_model", None)]
 
@@ -421,7 +420,7 @@ class ActionDefaultAskAffirmation(StoreAction):
         buttons = []
         if factor:
             label = snapshot.factors[factor].row_label
-            who = " and ".join(models or answers.MODELS)
+            who = " and ".join(models or MODELS)
             buttons.append({"title": f"{label} for {who}", "payload": f"What is the {label} for {who}?"})
         if models and not factor:
             buttons.append({"title": f"What {models[0]} means", "payload": f"What does {models[0]} mean?"})

@@ -9,9 +9,8 @@ import difflib
 import re
 
 from actions.buyer_text import describe_weeks, normalise
-from actions.store import Cell, Snapshot
+from actions.store import MODELS, Cell, Snapshot, other
 
-MODELS = ("OEM", "ODM")
 _MODEL_PATTERN = re.compile(r"\b(oem|odm|0em|0dm|oam|odn|oen)s?\b|original (equipment|design) manufacturer", re.I)
 _MODEL_TYPOS = {"0em": "OEM", "oen": "OEM", "0dm": "ODM", "oam": "ODM", "odn": "ODM"}
 _BOTH = re.compile(r"\b(both|vs\.?|versus|compare|comparison|difference|differ|which|between)\b", re.I)
@@ -120,7 +119,7 @@ def _clause_winner(text: str, factor: str, wanted: str, snapshot: Snapshot) -> t
         return None
     pick = max if wanted == "higher" else min
     winner = pick(MODELS, key=ranks.get)
-    loser = next(m for m in MODELS if m != winner)
+    loser = other(winner)
     return winner, (f"**{winner}** — {snapshot.factors[factor].row_label}: {clauses[winner][topic]}, "
                     f"against {loser}'s {clauses[loser][topic][:1].lower()}{clauses[loser][topic][1:]}.")
 

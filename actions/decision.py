@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from actions.buyer_text import UNSURE, describe_weeks
-from actions.store import Snapshot
+from actions.store import MODELS, Snapshot
 
 WEIGHTS = {"design": 3, "ip_high": 3, "ip_low": 1, "volume": 2, "time_room": 1, "time_tight": 1,
            "budget_limited": 2, "budget_healthy": 1, "stage": 2}
@@ -156,7 +156,7 @@ def recommend(profile: BuyerProfile, table: Snapshot) -> Recommendation:
         reasons += _quantity_reasons(float(profile.order_quantity), table)
     if isinstance(profile.weeks_to_launch, (int, float)):
         reasons += _time_reasons(float(profile.weeks_to_launch), table)
-    scores = {model: sum(r.weight for r in reasons if r.favours == model) for model in ("OEM", "ODM")}
+    scores = {model: sum(r.weight for r in reasons if r.favours == model) for model in MODELS}
     blockers = [r for r in reasons if r.rules_out_oem]
     model = "ODM" if blockers or scores["ODM"] >= scores["OEM"] else "OEM"
     tension = None

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from actions.store import (
+    MODELS,
     PROJECT_DIR,
     Base,
     Cell,
@@ -36,7 +37,6 @@ from actions.store import (
 DEFAULT_SOURCE = PROJECT_DIR / "data" / "knowledge" / "oem_odm_toys.md"
 DEFAULT_CATALOG = PROJECT_DIR / "data" / "knowledge" / "factors.yml"
 
-MODEL_CODES = ("OEM", "ODM")
 LEVEL_WORDS = ("higher", "lower", "longer", "shorter", "full", "limited", "moderate")
 RANGE_PATTERN = re.compile(r"(\d[\d,]*)\s*[-–]\s*(\d[\d,]*)(\+?)\s*(units|weeks|months)", re.I)
 IP_OWNER_PATTERN = re.compile(r"\b(buyer|manufacturer)\s+owns\b", re.I)
@@ -109,7 +109,7 @@ def parse_source(text: str, catalog: dict, path: str = "source") -> ParsedSource
             topics = [(next((t for t, rx in DEFINITION_TOPICS if rx.search(s)), "control"), s)
                       for s in sentences]
             definitions[match.group(1)] = (match.group(2).strip(), topics)
-    for code in MODEL_CODES:
+    for code in MODELS:
         if code not in definitions:
             raise IngestError(f"{path}: no definition paragraph starting with '{code} (…)'")
 
@@ -123,9 +123,9 @@ def parse_source(text: str, catalog: dict, path: str = "source") -> ParsedSource
     column_labels: dict[str, str] = {}
     for index, label in enumerate(header[1:], start=1):
         code = label.split()[0].upper() if label else ""
-        if code in MODEL_CODES:
+        if code in MODELS:
             columns[code], column_labels[code] = index, label
-    for code in MODEL_CODES:
+    for code in MODELS:
         if code not in columns:
             raise IngestError(f"{path}: the table has no '{code}' column (header: {header})")
 
@@ -142,7 +142,7 @@ def parse_source(text: str, catalog: dict, path: str = "source") -> ParsedSource
         spec = catalog[key]
         parsed = tuple(
             parse_cell(code, cells[columns[code]], spec.get("range_unit"), f"{label} / {code}")
-            for code in MODEL_CODES)
+            for code in MODELS)
         for cell in parsed:
             if not cell.text:
                 raise IngestError(f"{path}: empty cell in row {label!r} ({cell.model})")
@@ -172,7 +172,7 @@ def write_store(engine: Engine, source: ParsedSource, catalog: dict) -> None:
         session.add(document)
         session.flush()
         models = {}
-        for code in MODEL_CODES:
+        for code in MODELS:
             full_name, sentences = source.definitions[code]
             model = ServiceModel(code=code, full_name=full_name, column_label=source.column_labels[code],
                                  document_id=document.id)
@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     except IngestError as err:
         print(f"ingest refused: {err}\nThe knowledge store was left as it was.", file=sys.stderr)
         return 2
-    print(f"knowledge store ready: {len(source.rows)} factors x {len(MODEL_CODES)} models "
+    print(f"knowledge store ready: {len(source.rows)} factors x {len(MODELS)} models "
           f"from {source.path} (version {source.checksum[:8]})")
     return 0
 

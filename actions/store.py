@@ -35,6 +35,12 @@ from actions.buyer_text import WEEKS_PER_MONTH
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'build' / 'knowledge.db'}"
+MODELS = ("OEM", "ODM")  # the table's two columns, in its order
+
+
+def other(model: str) -> str:
+    """The other service model: OEM for ODM and ODM for OEM."""
+    return "OEM" if model == "ODM" else "ODM"
 
 Base = declarative_base()
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from actions.buyer_text import UNSURE, describe_weeks
 from actions.decision import BuyerProfile, Recommendation, explain_unsure
+from actions.store import other
 
 PROFILE_LABELS = {
     "own_design": "Own design", "ip_importance": "Owning the IP", "order_quantity": "Order quantity",
@@ -35,10 +36,6 @@ def describe_change(slot: str, before, after) -> str:
 
 def profile_lines(profile: BuyerProfile) -> list[str]:
     return [f"- {label}: {describe_value(slot, getattr(profile, slot))}" for slot, label in PROFILE_LABELS.items()]
-
-
-def other(model: str) -> str:
-    return "OEM" if model == "ODM" else "ODM"
 
 
 def recommendation_message(rec: Recommendation, source_note: str, change_note: str | None = None) -> str:
