@@ -16,7 +16,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,10 +27,11 @@ from pathlib import Path
 import aiohttp
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conversations import TURNS_PER_CONVERSATION, conversation  # noqa: E402
-
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(PROJECT_DIR / "bench"), str(PROJECT_DIR)]
+from conversations import TURNS_PER_CONVERSATION, conversation  # noqa: E402
+from reliability.processes import children, free_port  # noqa: E402
+
 RESULTS_DIR = PROJECT_DIR / "build" / "bench"
 RASA = Path(sys.executable).parent / "rasa"
 TOKEN = secrets.token_urlsafe(24)
@@ -39,12 +39,6 @@ REQUEST_TIMEOUT = 60
 PHASE_DEADLINE = 600
 START_TIMEOUT = 300
 QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -71,18 +65,6 @@ class Server:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def memory_mb(pid: int) -> dict[str, float]:

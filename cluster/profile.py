@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reliability.processes import free_port
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 DB_USER, DB_NAME = "advisor", "trackers"
@@ -43,12 +45,6 @@ def postgres_bin(name: str) -> str:
 def missing_programs() -> list[str]:
     missing = [name for name in REQUIRED if not shutil.which(name) and not Path(f"/usr/sbin/{name}").exists()]
     return missing + ([] if glob.glob("/usr/lib/postgresql/*/bin/postgres") else ["postgresql"])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, process: subprocess.Popen, what: str, timeout: float = 240) -> None:

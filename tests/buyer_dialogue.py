@@ -6,7 +6,6 @@ import math
 import os
 import re
 import signal
-from pathlib import Path
 from typing import Callable
 
 from actions.buyer_text import PROFILE_SLOTS, UNSURE
@@ -63,23 +62,6 @@ def invalid_slots(slots: dict) -> dict:
     if slots.get("requested_slot") not in (None,) + PROFILE_SLOTS:
         bad["requested_slot"] = slots["requested_slot"]
     return bad
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid` (children first found through /proc), excluding `pid` itself."""
-    parents: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, queue = [], [pid]
-    while queue:
-        children = parents.get(queue.pop(), [])
-        found += children
-        queue += children
-    return found
 
 
 def kill_hard(pids: list[int]) -> None:

@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import redis
 
 from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
 from actions.store import KnowledgeStore, make_engine
+from reliability.processes import free_port
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MODEL = PROJECT_DIR / "models" / "oem-odm-advisor.tar.gz"
@@ -51,12 +51,6 @@ def nlu_examples(path: Path) -> set[str]:
     lines = path.read_text(encoding="utf-8").lower().splitlines()
     return {re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip()[2:].strip()) for line in lines
             if line.strip().startswith("- ") and not line.strip().startswith("- intent")}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

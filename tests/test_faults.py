@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from buyer_dialogue import ODM_BUYER, OPENING, answer_questionnaire, asked_slot, descendants
+from buyer_dialogue import ODM_BUYER, OPENING, answer_questionnaire, asked_slot
 from conftest import MODEL, PROJECT_DIR, start_assistant, stop_assistant
+from reliability.processes import descendants
 from reliability.rasa_hooks import ACTION_UNAVAILABLE
 from reliability.settings import rasa_security_arguments
 

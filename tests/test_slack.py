@@ -20,7 +20,8 @@ import pytest
 import requests
 
 from channels.slack import SharedRecentDeliveries
-from conftest import free_port, start_assistant, stop_assistant
+from conftest import start_assistant, stop_assistant
+from reliability.processes import free_port
 
 pytestmark = pytest.mark.server
 

@@ -1,0 +1,40 @@
+"""Local processes, for the tools that start the assistant on this machine (the cluster profile, the
+benchmarks, the tests): a free loopback port, and the processes a launcher started (from /proc)."""
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children_by_parent() -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        found.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return found
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started itself."""
+    return _children_by_parent().get(pid, [])
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`, children first, excluding `pid` itself."""
+    by_parent = _children_by_parent()
+    found, queue = [], [pid]
+    while queue:
+        below = by_parent.get(queue.pop(), [])
+        found += below
+        queue += below
+    return found
