@@ -345,8 +345,6 @@ def _ip(text: str, asked: bool) -> str | None:
     leaning = _polarity(text, _HIGH, _LOW)
     if leaning is None and asked and _YES.search(text):
         leaning = True
-    if leaning is None and re.search(r"\bpatent(ed)?\b", text):
-        leaning = True
     return None if leaning is None else ("high" if leaning else "low")
 
 
@@ -393,8 +391,6 @@ def extract_facts(text: str, asked: str | None = None, today: date | None = None
     ip = _ip(clean, asked_bare == "ip_importance")
     if ip:
         facts["ip_importance"] = ip
-    elif re.search(r"\bpatent(ed)?\b", clean):
-        facts["ip_importance"] = "high"
     weeks = parse_weeks(clean, today)
     if weeks is not None:
         if weeks <= 0:
