@@ -66,6 +66,11 @@ def named_models(tracker: Tracker) -> list[str]:
     return found
 
 
+def asked_factor(tracker: Tracker, snapshot: Snapshot) -> str | None:
+    """The table row the message asks about: the extracted entity, else the strongest word match."""
+    return answers.best_factor(latest_text(tracker), snapshot, entity_values(tracker, "factor"))
+
+
 def buyer_profile(tracker: Tracker) -> BuyerProfile:
     return BuyerProfile(**{slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS})
 
@@ -101,8 +106,9 @@ def ask_which_factor(dispatcher: CollectingDispatcher) -> None:
 
 def answer_factor_events(dispatcher: CollectingDispatcher, snapshot: Snapshot, factor: str,
                          models: list[str], text: str) -> list[EventType]:
-    dispatcher.utter_message(text=answers.answer_factor(snapshot, factor, models, text))
-    focus = models[0] if len(models) == 1 else answers.headline(snapshot, factor, text)[0]  # "that one" later
+    reply, pointed_to = answers.answer_factor(snapshot, factor, models, text)
+    dispatcher.utter_message(text=reply)
+    focus = models[0] if len(models) == 1 else pointed_to  # what "that one" means next
     return [SlotSet("last_factor", factor), SlotSet("last_model", focus)]
 
 
@@ -114,7 +120,7 @@ class ActionAnswerFactor(StoreAction):
 
     def respond(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
-        factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
+        factor = asked_factor(tracker, snapshot)
         models = named_models(tracker)
         if factor is None and models:  # "tell me about ODM"
             dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
@@ -138,7 +144,7 @@ class ActionAnswerFollowup(StoreAction):
     def respond(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
         last_factor, last_model = tracker.get_slot("last_factor"), tracker.get_slot("last_model")
-        factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
+        factor = asked_factor(tracker, snapshot)
         models = named_models(tracker)
         if not models and last_model and "other" in text.lower():
             models = [other(last_model)]
@@ -166,7 +172,7 @@ class ActionAnswerDefinition(StoreAction):
     def respond(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
         models = named_models(tracker)
-        factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
+        factor = asked_factor(tracker, snapshot)
         if factor and (not models or not ABOUT_A_MODEL.search(text)):  # "what does MOQ mean?", "who is ODM for?"
             return answer_factor_events(dispatcher, snapshot, factor, models, text)
         if not models and not BOTH_MODELS.search(text):  # "what is dropshipping?"
@@ -184,7 +190,7 @@ class ActionAnswerComparison(StoreAction):
 
     def respond(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
-        factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
+        factor = asked_factor(tracker, snapshot)
         if factor:
             return answer_factor_events(dispatcher, snapshot, factor, list(MODELS), text)
         dispatcher.utter_message(text=answers.answer_overview(snapshot))
@@ -216,7 +222,7 @@ class ActionCheckFeasibility(StoreAction):
         text = latest_text(tracker)
         replies, factor = feasibility_replies(snapshot, text, bare_numbers=True)
         if not replies:
-            named_factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
+            named_factor = asked_factor(tracker, snapshot)
             if named_factor:  # "can I get exclusivity with ODM?": no figure to check, but a row to give
                 return answer_factor_events(dispatcher, snapshot, named_factor, named_models(tracker), text)
             dispatcher.utter_message(text="Tell me an order size (e.g. \"150 units\") or a launch date "
@@ -382,7 +388,7 @@ class ActionExplain(StoreAction):
             if last_factor in snapshot.factors:  # "why?" after a factual answer: the row is all the table says
                 dispatcher.utter_message(text="Here is everything the comparison table says on that (its "
                                               f"{snapshot.factors[last_factor].row_label} row):\n"
-                                              + answers.answer_factor(snapshot, last_factor, []))
+                                              + answers.answer_factor(snapshot, last_factor, [])[0])
             dispatcher.utter_message(text="I haven't made a recommendation yet. Say \"help me choose\" and "
                                           "I'll ask a few questions, then explain my reasoning row by row.")
             return []
@@ -414,8 +420,7 @@ class ActionDefaultAskAffirmation(StoreAction):
         return "action_default_ask_affirmation"
 
     def respond(self, dispatcher, tracker, snapshot):
-        text = latest_text(tracker)
-        factor = answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
+        factor = asked_factor(tracker, snapshot)
         models = named_models(tracker)
         buttons = []
         if factor:

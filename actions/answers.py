@@ -151,10 +151,9 @@ def _audience_lead(text: str, snapshot: Snapshot) -> tuple[str, str] | None:
     return None
 
 
-def headline(snapshot: Snapshot, factor: str, text: str) -> tuple[str | None, str | None]:
+def _headline(snapshot: Snapshot, factor: str, text: str, wanted: str | None) -> tuple[str | None, str | None]:
     """The model a comparative ('which is riskier') or audience ('for startups') question points to,
-    with the line that says so; (None, None) for other questions."""
-    wanted = _comparative(text, factor, snapshot)
+    with the line that says so; (None, None) for other questions. `wanted`: the comparative's level."""
     if wanted:
         row = snapshot.factors[factor]
         match = [m for m in MODELS if row.cells[m].level == wanted]
@@ -166,14 +165,15 @@ def headline(snapshot: Snapshot, factor: str, text: str) -> tuple[str | None, st
     return None, None
 
 
-def answer_factor(snapshot: Snapshot, factor: str, models: list[str], text: str = "") -> str:
-    """One factor for the named models (both when none or a comparison is asked)."""
+def answer_factor(snapshot: Snapshot, factor: str, models: list[str], text: str = "") -> tuple[str, str | None]:
+    """One factor for the named models (both when none or a comparison is asked), and the model the
+    answer points to ('which is riskier' -> OEM), if any."""
     row = snapshot.factors[factor]
     comparative = _comparative(text, factor, snapshot)
     if comparative or not models or asks_for_both(text) and len(models) != 1:
         models = list(MODELS)
     lines = [f"**{row.row_label}**"]
-    _, lead = headline(snapshot, factor, text)
+    pointed_to, lead = _headline(snapshot, factor, text, comparative)
     if lead and comparative:
         lines[0] = lead
     elif lead:
@@ -182,10 +182,10 @@ def answer_factor(snapshot: Snapshot, factor: str, models: list[str], text: str 
         lines.insert(0, " ".join(_ip_lead(m, snapshot) for m in models))
     lines += [_cell_line(m, row.cells[m]) for m in models]
     lines.append(snapshot.citation(factor))
-    return "\n".join(lines)
+    return "\n".join(lines), pointed_to
 
 
-def answer_definition(snapshot: Snapshot, models: list[str], text: str = "") -> str:
+def answer_definition(snapshot: Snapshot, models: list[str]) -> str:
     """What OEM/ODM stand for and mean, from the article's defining paragraphs."""
     models = models or list(MODELS)
     parts = []

@@ -31,13 +31,13 @@ def test_models_named(text, models):
 
 
 def test_single_model_answer_cites_the_row(snapshot):
-    reply = answers.answer_factor(snapshot, "moq", ["ODM"], "moq for odm")
+    reply = answers.answer_factor(snapshot, "moq", ["ODM"], "moq for odm")[0]
     assert "Typically lower (50-500 units)" in reply and "500-5000" not in reply
     assert '"Minimum Order Quantity (MOQ)" row' in reply and f"doc v{snapshot.version}" in reply
 
 
 def test_both_models_when_none_named(snapshot):
-    reply = answers.answer_factor(snapshot, "development_time", [], "lead time?")
+    reply = answers.answer_factor(snapshot, "development_time", [], "lead time?")[0]
     assert "3-6 months" in reply and "2-4 weeks" in reply
 
 
@@ -51,18 +51,18 @@ def test_both_models_when_none_named(snapshot):
     ("which is cheaper at large volumes", "unit_cost", "OEM"), ("which is cheaper up front", "unit_cost", "ODM"),
 ])
 def test_comparative_questions_name_the_model_from_structured_levels(snapshot, question, factor, winner):
-    assert answers.answer_factor(snapshot, factor, [], question).startswith(f"**{winner}**")
+    assert answers.answer_factor(snapshot, factor, [], question)[0].startswith(f"**{winner}**")
 
 
 def test_ip_answers_say_who_owns_what(snapshot):
-    oem = answers.answer_factor(snapshot, "design_ownership", ["OEM"], "do I keep the IP with OEM")
-    odm = answers.answer_factor(snapshot, "design_ownership", ["ODM"], "who owns the design with ODM")
+    oem = answers.answer_factor(snapshot, "design_ownership", ["OEM"], "do I keep the IP with OEM")[0]
+    odm = answers.answer_factor(snapshot, "design_ownership", ["ODM"], "who owns the design with ODM")[0]
     assert "you (the buyer) own the IP" in oem
     assert "manufacturer owns the base design IP" in odm and "you own any customizations you add" in odm
 
 
 def test_audience_questions_point_to_the_model(snapshot):
-    reply = answers.answer_factor(snapshot, "best_for", [], "which is better for a startup")
+    reply = answers.answer_factor(snapshot, "best_for", [], "which is better for a startup")[0]
     assert reply.startswith('ODM is the better fit: its Best For row lists "Startups"')
 
 
