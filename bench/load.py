@@ -114,8 +114,7 @@ async def first_answer(url: str, process: subprocess.Popen, started: float, text
 def start_ours(model: Path, log_dir: Path) -> Server:
     rasa_port, actions_port = free_port(), free_port()
     trackers = log_dir / "trackers.db"
-    env = dict(os.environ, **QUIET_ENV, RASA_API_TOKEN=TOKEN, TRACKER_DB=str(trackers),
-               TRACKER_DB_URL=f"sqlite:///{trackers}")
+    env = dict(os.environ, **QUIET_ENV, RASA_API_TOKEN=TOKEN, TRACKER_DB_URL=f"sqlite:///{trackers}")
     log = log_dir / "ours.log"
     started = time.monotonic()
     process = subprocess.Popen([sys.executable, "scripts/serve.py", "--rasa-port", str(rasa_port),

@@ -70,13 +70,14 @@ def guard_remote_action(run):
 
     @functools.wraps(run)
     async def guarded_run(self: RemoteAction, output_channel, nlg, tracker, domain) -> list:
+        timeout = action_timeout()
         try:
-            return await asyncio.wait_for(run(self, output_channel, nlg, tracker, domain), action_timeout())
+            return await asyncio.wait_for(run(self, output_channel, nlg, tracker, domain), timeout)
         except ActionExecutionRejection:
             raise
         except asyncio.TimeoutError:
             logger.error("Action server did not answer action '%s' within %.0f s; asked the buyer to try again.",
-                         self.name(), action_timeout())
+                         self.name(), timeout)
         except RasaException as err:
             cause = f"{err}: {err.__cause__}" if err.__cause__ else str(err)
             logger.error("Action server failed action '%s' (%s); asked the buyer to try again.", self.name(), cause)

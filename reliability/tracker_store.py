@@ -21,6 +21,7 @@ database says it is current.
 from __future__ import annotations
 
 import collections
+import itertools
 import json
 from dataclasses import dataclass
 from typing import Optional, Text
@@ -110,7 +111,7 @@ class RememberingSQLTrackerStore(SQLTrackerStore):
             if remembered is None:
                 new_events = list(self._additional_events(session, tracker))  # Rasa's count of stored events
             else:
-                new_events = list(tracker.events)[len(remembered.events_json):]
+                new_events = list(itertools.islice(tracker.events, len(remembered.events_json), None))
             if not new_events:
                 return
             rows = [self._event_row(sender_id, event.as_dict()) for event in new_events]

@@ -23,11 +23,11 @@ from reliability.settings import tracker_db_url  # noqa: E402
 DEFAULT_RETENTION_DAYS = 90
 
 
-def purge_idle_conversations(url: str, days: float, now: float | None = None) -> int:
+def purge_idle_conversations(url: str, days: float) -> int:
     """Deletes every conversation whose newest event is older than `days`; returns how many."""
     engine = sa.create_engine(url, future=True)
     events = sa.Table("events", sa.MetaData(), autoload_with=engine)
-    cutoff = (now if now is not None else time.time()) - days * 86400
+    cutoff = time.time() - days * 86400
     idle = (sa.select(events.c.sender_id).group_by(events.c.sender_id)
             .having(sa.func.max(events.c.timestamp) < cutoff))
     try:

@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     processes = [subprocess.Popen(rasa_command, cwd=PROJECT_DIR, env=env, start_new_session=True)]
     if not args.actions_url:
         processes.append(subprocess.Popen(actions_command, cwd=PROJECT_DIR, env=env, start_new_session=True))
-    signal.signal(signal.SIGTERM, lambda *_: (stop(processes), sys.exit(0)))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # the finally below stops the servers
     try:
         rest = f"http://localhost:{args.rasa_port}/webhooks/rest/"
         if not wait_until_ready(rest, processes, timeout=180):

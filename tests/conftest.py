@@ -96,7 +96,8 @@ def start_assistant(tmp_path: Path, extra_env: dict | None = None) -> Assistant:
     if not MODEL.is_file():
         pytest.fail(f"no trained model at {MODEL}: `make test` trains it first")
     rasa_port, actions_port = free_port(), free_port()
-    env = dict(os.environ, RASA_API_TOKEN=API_TOKEN, TRACKER_DB=str(tmp_path / "trackers.db"),
+    # TRACKER_DB_URL, not TRACKER_DB: a developer's .env could set the URL, which wins over TRACKER_DB.
+    env = dict(os.environ, RASA_API_TOKEN=API_TOKEN, TRACKER_DB_URL=f"sqlite:///{tmp_path / 'trackers.db'}",
                **(extra_env or {}))
     log = tmp_path / "assistant.log"
     process = subprocess.Popen(

@@ -21,13 +21,13 @@ import pytest
 
 from buyer_dialogue import ODM_BUYER, OPENING, answer_questionnaire, asked_slot
 from conftest import MODEL, PROJECT_DIR, start_assistant, stop_assistant
+from actions.actions import STORE_UNAVAILABLE
 from reliability.processes import descendants
 from reliability.rasa_hooks import ACTION_UNAVAILABLE
 from reliability.settings import rasa_security_arguments
 
 pytestmark = pytest.mark.server
 
-STORE_UNAVAILABLE = "I can't look that up right now, please try again in a moment."
 CHAT_ORIGIN = "https://chat.example.test"
 
 
