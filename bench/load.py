@@ -15,7 +15,6 @@ import asyncio
 import json
 import os
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ import yaml
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT_DIR / "bench"), str(PROJECT_DIR)]
 from conversations import TURNS_PER_CONVERSATION, conversation  # noqa: E402
-from reliability.processes import children, free_port  # noqa: E402
+from reliability.processes import children, free_port, stop_group  # noqa: E402
 
 RESULTS_DIR = PROJECT_DIR / "build" / "bench"
 RASA = Path(sys.executable).parent / "rasa"
@@ -59,12 +58,7 @@ class Server:
                 for pid in pids}
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop_group(self.process, timeout=30)
 
 
 def memory_mb(pid: int) -> dict[str, float]:

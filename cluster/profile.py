@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reliability.processes import free_port
+from reliability.processes import free_port, stop_group
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
@@ -225,13 +225,7 @@ class Cluster:
     def stop(self) -> None:
         """Stops everything it started, newest first (nginx, Rasa, actions, Redis, PostgreSQL)."""
         for _, process in reversed(self.processes):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            stop_group(process, timeout=30)
         self.processes.clear()
 
 

@@ -1,8 +1,12 @@
 """Local processes, for the tools that start the assistant on this machine (the cluster profile, the
-benchmarks, the tests): a free loopback port, and the processes a launcher started (from /proc)."""
+benchmarks, the tests): a free loopback port, the processes a launcher started (from /proc), and
+stopping a server's process group."""
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
 from pathlib import Path
 
 
@@ -27,6 +31,19 @@ def _children_by_parent() -> dict[int, list[int]]:
 def children(pid: int) -> list[int]:
     """The processes `pid` started itself."""
     return _children_by_parent().get(pid, [])
+
+
+def stop_group(process: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM to the process group of a running `process` (started with start_new_session=True);
+    SIGKILL if it has not ended after `timeout` seconds."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def descendants(pid: int) -> list[int]:

@@ -5,7 +5,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import redis
 
 from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
 from actions.store import KnowledgeStore, make_engine
-from reliability.processes import free_port
+from reliability.processes import free_port, stop_group
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MODEL = PROJECT_DIR / "models" / "oem-odm-advisor.tar.gz"
@@ -117,12 +116,7 @@ def start_assistant(tmp_path: Path, extra_env: dict | None = None) -> Assistant:
 
 
 def stop_assistant(assistant: Assistant) -> None:
-    if assistant.process.poll() is None:
-        os.killpg(assistant.process.pid, signal.SIGTERM)
-        try:
-            assistant.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(assistant.process.pid, signal.SIGKILL)
+    stop_group(assistant.process, timeout=30)
 
 
 @pytest.fixture(scope="session")
