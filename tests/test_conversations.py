@@ -8,32 +8,22 @@ import pytest
 
 from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
 from actions.store import make_engine
+from buyer_dialogue import answer_questionnaire, asked_slot
 from conftest import PROJECT_DIR, built_store, nlu_examples, start_assistant, stop_assistant
 
 pytestmark = pytest.mark.server
 
-QUESTION_TOPICS = [  # how a buyer recognises what the questionnaire asks
-    ("ip_importance", r"intellectual property"), ("own_design", r"own design"),
-    ("order_quantity", r"how many units"), ("weeks_to_launch", r"when do you need"),
-    ("budget", r"budget"), ("business_stage", r"startup or small business"),
-]
-
-
-def asked_topic(reply: str) -> str | None:
-    return next((topic for topic, pattern in QUESTION_TOPICS if re.search(pattern, reply, re.I)), None)
-
-
 def walk_questionnaire(assistant, sender: str, opening: str, answers: dict[str, str]) -> tuple[str, list[str]]:
-    """Answer each question by topic until a recommendation comes; returns it and the topics asked."""
-    reply, asked = assistant.say(sender, opening), []
-    for _ in range(10):
-        if reply.startswith("I recommend"):
-            return reply, asked
-        topic = asked_topic(reply)
-        assert topic, f"neither a question nor a recommendation: {reply!r}"
-        asked.append(topic)
-        reply = assistant.say(sender, answers[topic])
-    pytest.fail(f"no recommendation; asked {asked}")
+    """`answer_questionnaire` over REST; returns the recommendation and the slots asked, in order."""
+    asked: list[str] = []
+
+    def say(message: str) -> str:
+        reply = assistant.say(sender, message)
+        if asked_slot(reply):
+            asked.append(asked_slot(reply))
+        return reply
+
+    return answer_questionnaire(say, answers, say(opening)), asked
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -78,9 +68,9 @@ def test_follow_ups_resolve_against_the_last_question(assistant, sender):
 
 def test_odm_profile_with_a_digression_and_a_skip(assistant, sender):
     first = assistant.say(sender, "Should I use OEM or ODM?")
-    topic = asked_topic(first)
+    topic = asked_slot(first)
     digression = assistant.say(sender, "wait, what's the MOQ for OEM?")
-    assert "500-5000+ units" in digression and asked_topic(digression.split("row;")[-1]) == topic
+    assert "500-5000+ units" in digression and asked_slot(digression) == topic
     answers = {"own_design": "no design yet", "ip_importance": "not sure", "order_quantity": "about 200",
                "weeks_to_launch": "in 4 weeks", "budget": "tight", "business_stage": "a new small business"}
     reply, asked = walk_questionnaire(assistant, sender, answers[topic], answers)
