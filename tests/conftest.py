@@ -62,7 +62,7 @@ class Assistant:
     log: Path
 
     def send(self, sender: str, message, timeout: float = 30) -> tuple[int, list]:
-        body = message if isinstance(message, bytes) else json.dumps({"sender": sender, "message": message}).encode()
+        body = json.dumps({"sender": sender, "message": message}).encode()
         request = urllib.request.Request(f"{self.url}/webhooks/rest/webhook", data=body,
                                          headers={"Content-Type": "application/json"})
         try:
