@@ -29,10 +29,10 @@ from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.exceptions import RasaException
 from sanic import response
 
+from reliability.settings import in_models_dir
+
 logger = logging.getLogger(__name__)
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-MODELS_DIR = PROJECT_DIR / "models"
 ACTION_UNAVAILABLE = "I can't look that up right now, please try again in a moment."
 MESSAGE_TOO_LONG = "That message is too long for me. Please keep it under {limit:,} characters."
 REST_WEBHOOK = "/webhooks/rest/webhook"
@@ -113,9 +113,7 @@ def local_model_problem(body: Any) -> str | None:
     """Why a `PUT /model` body does not name a model file in the local models folder, or None."""
     if not isinstance(body, dict) or set(body) != {"model_file"} or not isinstance(body["model_file"], str):
         return "only {'model_file': <file in the models folder>} is accepted: no model server, no remote storage"
-    path = Path(body["model_file"])
-    path = (path if path.is_absolute() else PROJECT_DIR / path).resolve()
-    if MODELS_DIR.resolve() not in path.parents:
+    if not in_models_dir(Path(body["model_file"])):
         return "models are loaded only from the local models folder"
     return None
 

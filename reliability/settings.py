@@ -72,10 +72,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def in_models_dir(path: Path) -> bool:
+    """Whether `path` (relative ones from the project folder) lies inside the local models folder."""
+    return MODELS_DIR.resolve() in (path if path.is_absolute() else PROJECT_DIR / path).resolve().parents
+
+
 def model_problem(model: Path) -> str | None:
     """Why the model archive cannot be served, or None."""
     fix = "run `make train` (or `make run`, which trains)"
-    if MODELS_DIR.resolve() not in model.resolve().parents:
+    if not in_models_dir(model.resolve()):
         return f"the model {model} is outside {MODELS_DIR}: models are loaded only from the local models folder."
     if not model.is_file() or model.stat().st_size == 0:
         return f"no trained model at {model}: {fix}."
