@@ -43,15 +43,12 @@ class AtomicRedisLockStore(RedisLockStore):
                     continue
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        tickets: list[int] = []
-
         def add_ticket(lock: TicketLock | None) -> TicketLock:
             lock = lock or TicketLock(conversation_id)
-            tickets.append(lock.issue_ticket(lock_lifetime))
+            lock.issue_ticket(lock_lifetime)
             return lock
 
-        self._update(conversation_id, add_ticket)
-        return tickets[-1]
+        return self._update(conversation_id, add_ticket).last_issued  # the ticket just added
 
     def update_lock(self, conversation_id: str) -> None:
         def drop_expired(lock: TicketLock | None) -> TicketLock | None:
