@@ -176,7 +176,6 @@ class Snapshot:
 
     version: str
     checksum: str
-    title: str
     table_title: str
     path: str
     models: dict[str, ModelInfo]
@@ -216,7 +215,7 @@ def load_snapshot(engine: Engine) -> Snapshot:
             m.code: ModelInfo(m.code, m.full_name, tuple((d.topic, d.text) for d in m.definitions))
             for m in models.values()
         }
-        return Snapshot(document.version, document.checksum, document.title, document.table_title,
+        return Snapshot(document.version, document.checksum, document.table_title,
                         document.path, model_infos, rows)
 
 
