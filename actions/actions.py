@@ -112,6 +112,12 @@ def answer_factor_events(dispatcher: CollectingDispatcher, snapshot: Snapshot, f
     return [SlotSet("last_factor", factor), SlotSet("last_model", focus)]
 
 
+def answer_definition_events(dispatcher: CollectingDispatcher, snapshot: Snapshot,
+                             models: list[str]) -> list[EventType]:
+    dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
+    return [SlotSet("last_factor", "definition"), SlotSet("last_model", models[0] if len(models) == 1 else None)]
+
+
 class ActionAnswerFactor(StoreAction):
     """One row of the table for OEM, ODM or both; a named order size or deadline is also judged."""
 
@@ -123,8 +129,7 @@ class ActionAnswerFactor(StoreAction):
         factor = asked_factor(tracker, snapshot)
         models = named_models(tracker)
         if factor is None and models:  # "tell me about ODM"
-            dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
-            return [SlotSet("last_factor", "definition"), SlotSet("last_model", models[0])]
+            return answer_definition_events(dispatcher, snapshot, models)
         if factor is None:  # nothing of the table named: not a question this assistant can answer
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
@@ -151,13 +156,11 @@ class ActionAnswerFollowup(StoreAction):
         elif not models and "both" not in text.lower() and last_model and factor:
             models = [last_model]
         if factor is None and (last_factor == "definition" or ABOUT_A_MODEL.search(text)):
-            dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
-            return [SlotSet("last_model", models[0] if len(models) == 1 else None)]
+            return answer_definition_events(dispatcher, snapshot, models)
         factor = factor or (last_factor if last_factor in snapshot.factors else None)
         if factor is None:
             if models:
-                dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
-                return [SlotSet("last_factor", "definition"), SlotSet("last_model", models[0])]
+                return answer_definition_events(dispatcher, snapshot, models)
             ask_which_factor(dispatcher)
             return []
         return answer_factor_events(dispatcher, snapshot, factor, models, text)
@@ -178,8 +181,7 @@ class ActionAnswerDefinition(StoreAction):
         if not models and not BOTH_MODELS.search(text):  # "what is dropshipping?"
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
-        dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
-        return [SlotSet("last_factor", "definition"), SlotSet("last_model", models[0] if len(models) == 1 else None)]
+        return answer_definition_events(dispatcher, snapshot, models)
 
 
 class ActionAnswerComparison(StoreAction):
