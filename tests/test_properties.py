@@ -20,8 +20,6 @@ from actions.buyer_text import (
     parse_weeks,
 )
 from actions.decision import BuyerProfile, recommend
-from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
-from actions.store import KnowledgeStore, make_engine
 
 TODAY = date(2026, 3, 2)
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -39,13 +37,6 @@ FACT_VALUES = {
 }
 ADVERSARIAL_LONG_TEXTS = ["1" * 12000, "in " * 4000, "9 " * 6000 + "weeks", "by march " * 1300,
                           "$1," * 4000, "not " * 3000 + "sure", "🧸" * 12000, "a" * 11999 + "\x00"]
-
-
-@pytest.fixture(scope="module")
-def table(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('properties') / 'knowledge.db'}"
-    ingest(DEFAULT_SOURCE, DEFAULT_CATALOG, make_engine(url))
-    return KnowledgeStore(url).snapshot()
 
 
 @PROPERTY_SETTINGS
@@ -123,18 +114,18 @@ profiles = st.builds(
 
 @PROPERTY_SETTINGS
 @given(profile=profiles)
-def test_every_profile_gets_a_well_formed_recommendation(table, profile):
-    rec = recommend(profile, table)
+def test_every_profile_gets_a_well_formed_recommendation(snapshot, profile):
+    rec = recommend(profile, snapshot)
     assert rec.model in {"OEM", "ODM"} and rec.confidence in {"high", "medium", "low"}
-    assert rec == recommend(profile, table)  # deterministic
-    row_labels = {factor.row_label for factor in table.factors.values()}
+    assert rec == recommend(profile, snapshot)  # deterministic
+    row_labels = {factor.row_label for factor in snapshot.factors.values()}
     assert all(reason.rows and set(reason.rows) <= row_labels for reason in rec.reasons)
     assert set(rec.unsure) == set(profile.unsure())
 
 
 @PROPERTY_SETTINGS
 @given(profile=profiles, share=st.floats(0.01, 0.99))
-def test_an_order_below_oem_minimum_always_gets_odm(table, profile, share):
-    below_oem = table.cell("moq", "OEM").range_min * share
-    rec = recommend(BuyerProfile(**{**profile.__dict__, "order_quantity": below_oem}), table)
+def test_an_order_below_oem_minimum_always_gets_odm(snapshot, profile, share):
+    below_oem = snapshot.cell("moq", "OEM").range_min * share
+    rec = recommend(BuyerProfile(**{**profile.__dict__, "order_quantity": below_oem}), snapshot)
     assert rec.model == "ODM"
