@@ -1,25 +1,35 @@
 """Read a buyer's facts out of free text: quantities, deadlines, design, IP, budget, stage, quotes.
 
-Pure Python, no Rasa import. `extract_facts(text, asked=...)` returns every fact it finds; the
-slot being asked about (`asked`) also accepts bare answers ("about 200", "yes", "tight").
+Pure Python, no Rasa import. Word lists come from the vocabulary (`data/knowledge/vocabulary.yml`);
+number words are read by text2num, calendar dates by dateparser, money by price-parser.
+`extract_facts(text, asked=...)` returns every fact it finds; the slot being asked about
+(`asked`) also accepts bare answers ("about 200", "yes", "tight").
+A number becomes an order size only with an order word or unit noun around it, or when the
+quantity was asked; a duration becomes a deadline only when it is not about the past.
 """
 from __future__ import annotations
 
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from functools import lru_cache
+
+import dateparser
+from price_parser import Price
+from text_to_num import alpha2digit
+
+from actions.vocabulary import phrase_alternation, vocabulary
 
 WEEKS_PER_MONTH = 52 / 12
 
 PROFILE_SLOTS = ("own_design", "ip_importance", "order_quantity", "weeks_to_launch", "budget", "business_stage")
 UNSURE = "unsure"
 
+_VOCABULARY = vocabulary()
+_WORDS = _VOCABULARY.answers
 _SMALL_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "couple": 2, "few": 3, "several": 4, "dozen": 12,
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "couple": 2, "few": 3, "several": 4, "dozen": 12,
 }
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "k": 1000, "grand": 1000, "million": 1_000_000, "m": 1_000_000}
 _NUMBER_WORD = "|".join(sorted(_SMALL_NUMBERS, key=len, reverse=True))
@@ -32,22 +42,27 @@ _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
 _MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# Where in a month a buyer's vague date falls: "mid-february", "first week of september", "end of january".
+_PART_OF_MONTH = {"start": 1, "beginning": 1, "early": 7, "first week": 7, "first half": 10, "mid": 15,
+                  "middle": 15, "second week": 14, "third week": 21, "second half": 22, "late": 24,
+                  "last week": 28, "end": 31}
+_PART_WORD = phrase_alternation(_PART_OF_MONTH)
 _DATE = re.compile(
-    rf"\b(?:(?P<end>end\s+of\s+)?(?P<month>{_MONTH_WORD})\.?(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?"
-    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_MONTH_WORD}))\b(?:,?\s*(?P<year>20\d\d))?",
-    re.I)
-_ISO_DATE = re.compile(r"\b(?P<year>20\d\d)-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
+    rf"\b(?:(?:the\s+)?(?P<part>{_PART_WORD})(?:\s+of)?\s+)?"
+    rf"(?:(?P<month>{_MONTH_WORD})\.?(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?"
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_MONTH_WORD}))\b(?:,?\s*(?P<year>20\d\d))?")
+_NUMERIC_DATE = re.compile(r"\b(?:20\d\d-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]20\d\d)\b")
 _HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "halloween": (10, 31), "black friday": (11, 27),
-             "valentine": (2, 14), "new year": (1, 1), "spring": (3, 21), "summer": (6, 21),
-             "autumn": (9, 22), "fall": (9, 22), "winter": (12, 21)}
-_PAST_SPAN = re.compile(r"\b(been|selling|operating|in business|existed|around|running|established)"
-                        r"(\s+\w+){0,3}\s+(for|over)\s*$")  # "selling for 10 years" is not a deadline
+             "valentine": (2, 14), "new year": (1, 1), "easter": (4, 5), "spring": (3, 21), "summer": (6, 21),
+             "autumn": (9, 22), "fall": (9, 22), "winter": (12, 21), "back to school": (8, 15)}
 _QUARTER = re.compile(r"\b(?:q([1-4])|(first|second|third|fourth) quarter)\b")
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-_QUANTITY_NOUNS = (r"units?|pcs|pc|pieces?|plush(?:ies|y|es)?|toys?|items?|dolls?|figures?|figurines?|sets?|"
-                   r"boxes|bears?|cars?|games?|puzzles?|products?|qty|pieces|ones|kits?|models?|robots?|blocks?")
+_QUANTITY_NOUNS = _VOCABULARY.quantity_nouns
+_NOT_ORDER = re.compile(rf"\s*(?:[a-z]+\s+)?(?:{_VOCABULARY.not_order_nouns})(?![\w-])")
 _QUANTITY_CUE_BEFORE = re.compile(r"\b(order(?:ing)?|quantity|qty|moq|batch|run|make|need|want|buy|produce|"
-                                  r"volume|about|around|roughly|approximately|approx|~)\s*(?:of\s+)?$", re.I)
+                                  r"volume|about|around|roughly|approximately|approx|~|for|of)\s*(?:of\s+)?$")
+_YEAR_CUE_BEFORE = re.compile(r"\b(in|by|until|before|of|early|late|mid|since|founded|established|est\.?|"
+                              r"started|from|circa)\s*$")
 
 
 def _value(match: re.Match) -> float:
@@ -56,16 +71,28 @@ def _value(match: re.Match) -> float:
     else:
         word, second = match.group("word").lower(), (match.group("word2") or "").lower()
         value = float(_SMALL_NUMBERS[word])
-        if second:  # "a few" -> few; "twenty five" -> 25
+        if second:  # "a few" -> few; "a couple" -> couple
             value = _SMALL_NUMBERS[second] if word in ("a", "an") else value + _SMALL_NUMBERS[second]
     mult = (match.group("mult") or "").lower()
     return value * _MULTIPLIERS.get(mult, 1)
 
 
+_VAGUE_TIMES_POWER = re.compile(r"\b(?:an?\s+)?(couple|few|several|dozen)(?:\s+of)?\s+(100|1000|1000000)\b")
+_AND_A_HALF = re.compile(rf"\b(\d+|{_NUMBER_WORD}) and a half (100|1000|1000000)\b")
+_A_POWER = re.compile(r"\ban? (100|1000|1000000)\b")
+
+
+@lru_cache(maxsize=2048)
 def normalise(text: str) -> str:
-    """Lower-case, drop thousands separators ("2,000" -> "2000") and fold dashes and quotes."""
-    text = text.lower().replace("’", "'").replace("–", "-").replace("—", "-")
-    return re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    """Lower-case, fold dashes and quotes, drop thousands separators ("2,000" -> "2000") and write
+    number words as digits ("twelve hundred" -> "1200", text2num; "a few hundred" -> "300")."""
+    text = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    text = alpha2digit(text, "en")
+    text = _AND_A_HALF.sub(lambda m: f"{float(_SMALL_NUMBERS.get(m.group(1), m.group(1))) + 0.5:g}*{m.group(2)}", text)
+    text = re.sub(r"(\d+(?:\.\d+)?)\*(\d+)", lambda m: f"{float(m.group(1)) * int(m.group(2)):g}", text)
+    text = _VAGUE_TIMES_POWER.sub(lambda m: str(_SMALL_NUMBERS[m.group(1)] * int(m.group(2))), text)
+    return _A_POWER.sub(r"\1", text)
 
 
 # ------------------------------------------------------------------------------- quantities
@@ -79,23 +106,33 @@ class Number:
     cued: bool  # a unit noun follows or an order word precedes: a quantity even when not asked for
 
 
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    """Spans that hold durations, dates and money: their numbers are not order sizes."""
+    spans = [m.span() for m in _DURATION.finditer(text)] + [m.span() for m in _DATE.finditer(text)]
+    spans += [m.span() for m in _NUMERIC_DATE.finditer(text)]
+    return spans + [m.span() for m in _MONEY.finditer(text) if m.group("cur_before") or m.group("cur_after")]
+
+
 def find_quantities(text: str) -> list[Number]:
-    """Numbers that can be an order quantity (not durations, money, dates or years)."""
+    """Numbers that can be an order quantity (not durations, money, dates, years or counts of other
+    things such as "12 stores" or "3 designers")."""
     text = normalise(text)
-    blocked = [m.span() for m in _DURATION.finditer(text)] + [m.span() for m in _DATE.finditer(text)]
-    blocked += [m.span() for m in _MONEY.finditer(text) if m.group("cur_before") or m.group("cur_after")]
+    blocked = _blocked_spans(text)
     numbers = []
-    for match in re.finditer(rf"(?<![\w$€£.\-/=]){_NUMBER}(?![\w%=])", text, re.I):
+    for match in re.finditer(rf"(?<![\w$€£.\-/=]){_NUMBER}(?![\w%=])", text):
         if not match.group(0).strip() or any(s <= match.start() < e for s, e in blocked):
             continue
-        if match.group("word") and match.group("word").lower() in ("a", "an") and not match.group("mult"):
+        if match.group("word") and match.group("word") in ("a", "an") and not match.group("mult"):
             continue
+        if _NOT_ORDER.match(text, match.end()):
+            continue  # "our 12 stores", "3 designers", "founded 5 years ago"
         value = _value(match)
         after = text[match.end():match.end() + 40]
         cued = bool(re.match(rf"\s*(?:(?!of\b|the\b|in\b|by\b|for\b)\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b", after)) or bool(
             _QUANTITY_CUE_BEFORE.search(text[max(0, match.start() - 20):match.start()]))
-        if (not cued and match.group("digits") and 1900 <= value <= 2100 and not match.group("mult")
-                and re.search(r"\b(in|by|until|before|of|early|late|mid)\s*$", text[:match.start()])):
+        if (match.group("digits") and 1900 <= value <= 2100 and not match.group("mult")
+                and not re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", after)
+                and _YEAR_CUE_BEFORE.search(text[:match.start()])):
             continue  # a year
         numbers.append(Number(value, match.start(), match.end(), cued))
     return numbers
@@ -128,17 +165,35 @@ def _unit_weeks(unit: str) -> float:
     return WEEKS_PER_MONTH
 
 
+def _calendar_date(phrase: str, today: date) -> date | None:
+    """A calendar date (the next one from today when no year is given), read by dateparser."""
+    parsed = dateparser.parse(phrase, languages=["en"], settings={
+        "PREFER_DATES_FROM": "future", "RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
+        "DATE_ORDER": "YMD" if re.match(r"\d{4}", phrase) else "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["month"]})
+    return parsed.date() if parsed else None
+
+
 def _date_weeks(match: re.Match, today: date) -> float | None:
-    month = _MONTHS[(match.group("month") or match.group("month2")).lower().rstrip(".")]
+    month_word = (match.group("month") or match.group("month2")).rstrip(".")
     day_text = match.group("day") or match.group("day2")
-    year = int(match.group("year")) if match.group("year") else today.year
-    day = int(day_text) if day_text else calendar.monthrange(year, month)[1] if match.group("end") else 1
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        return None
-    target = date(year, month, day)
-    if target < today and not match.group("year"):
-        target = target.replace(year=year + 1)
-    return (target - today).days / 7
+    year = match.group("year") or ""
+    if day_text:
+        target = _calendar_date(f"{day_text} {month_word} {year}", today)
+    else:
+        month = _MONTHS[month_word]
+        target_year = int(year) if year else today.year
+        part_day = _PART_OF_MONTH.get(re.sub(r"[\s-]+", " ", match.group("part") or "start"), 1)
+        day = min(part_day, calendar.monthrange(target_year, month)[1])
+        target = date(target_year, month, day)
+        if target < today and not year:
+            target = target.replace(year=target_year + 1, day=min(day, calendar.monthrange(target_year + 1, month)[1]))
+    return None if target is None else (target - today).days / 7
+
+
+def _is_past_span(text: str, match: re.Match) -> bool:
+    """'selling for 10 years', '5 years selling online', '3 years ago': the past, not a deadline."""
+    return bool(_VOCABULARY.past_span_before.search(text[:match.start()])
+                or _VOCABULARY.past_span_after.match(text[match.end():]))
 
 
 def parse_weeks(text: str, today: date | None = None) -> float | None:
@@ -149,21 +204,21 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
     text = normalise(text)
     if re.search(r"\b(asap|as soon as possible|right away|immediately|urgent(ly)?|yesterday)\b", text):
         return 1.0
-    if re.search(r"\b(no rush|no deadline|no hurry|whenever|not in a hurry|take our time|flexible)\b", text):
+    if re.search(r"\b(no rush|no deadline|no hurry|whenever|not in a hurry|take our time|flexible|"
+                 r"not urgent|no time pressure|not in a rush|in no rush|in no hurry)\b", text):
         return 52.0
-    durations = [m for m in _DURATION.finditer(text) if not _PAST_SPAN.search(text[:m.start()])]
+    durations = [m for m in _DURATION.finditer(text) if not _is_past_span(text, m)]
     if durations:
         match = durations[-1]
         if match.group("half"):
             return 26.0 if match.group("half") == "year" else WEEKS_PER_MONTH / 2
         return round(_value(match) * _unit_weeks(match.group("unit")), 2)
-    iso = _ISO_DATE.search(text)
-    if iso:
-        try:
-            return (date(int(iso["year"]), int(iso["month"]), int(iso["day"])) - today).days / 7
-        except ValueError:
-            return None
-    dated = list(_DATE.finditer(text))
+    numeric = _NUMERIC_DATE.search(text)
+    if numeric:
+        target = _calendar_date(numeric.group(0), today)
+        return None if target is None else (target - today).days / 7
+    dated = [m for m in _DATE.finditer(text) if not (m.group("month") == "may" and not (m.group("day") or m.group("part")))]
+    dated = [m for m in dated if not _is_past_span(text, m)]
     if dated:
         return _date_weeks(dated[-1], today)
     quarter = _QUARTER.search(text)
@@ -198,11 +253,18 @@ def describe_weeks(weeks: float) -> str:
 # ------------------------------------------------------------------------------- money and quotes
 
 _MONEY = re.compile(
-    r"(?P<neg>-\s*)?(?P<cur_before>[$€£]|usd|eur|gbp)?\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<k>k\b)?"
-    r"\s*(?P<cur_after>usd|eur|gbp|dollars?|euros?|pounds?)?"
-    r"(?P<per_unit>\s*(?:/|per|a|an|each)\s*(?:unit|pc|piece|item|toy|ea)\b|\s*each\b|\s*/\s*u\b)?", re.I)
-_CURRENCY_NAMES = {"$": "$", "usd": "$", "dollar": "$", "dollars": "$", "€": "€", "eur": "€", "euro": "€",
-                   "euros": "€", "£": "£", "gbp": "£", "pound": "£", "pounds": "£"}
+    r"(?P<neg>-\s*)?(?P<cur_before>[$€£]|usd|us\$|eur|gbp|rmb|cny)?\s*(?P<amount>\d+(?:[.,]\d{1,2})?)(?!\d)\s*(?P<k>k\b)?"
+    r"\s*(?P<cur_after>usd|eur|gbp|rmb|cny|dollars?|bucks|euros?|pounds?|\$|€|£)?"
+    r"(?P<per_unit>\s*(?:/|per|a|an|each)\s*(?:unit|pc|pcs|piece|item|toy|ea|u)\b|\s*(?:each|apiece|ea|a pop)\b)?")
+_PER_UNIT_AFTER = re.compile(rf"\s*(?:/|per|a|an)\s*(?:{_QUANTITY_NOUNS})\b")
+_PER_UNIT_BEFORE = re.compile(r"\b(unit price|unit cost|per[- ]unit|per[- ]piece|price per \w+|cost per \w+|"
+                              r"per pc|unit)\W*(?:of|is|at|=|:)?\W*$")
+_FIXED_WORDS = re.compile(r"\b(tooling|mould|mold|moulds|molds|setup|set-up|set up|fees?|nre|development|"
+                          r"design fee|one-off|one off|upfront|up-front|up front|fixed|sampling|samples?|"
+                          r"engineering|start-up cost|startup cost|initial)\b")
+_CURRENCY_NAMES = {"$": "$", "usd": "$", "us$": "$", "dollar": "$", "dollars": "$", "bucks": "$", "€": "€",
+                   "eur": "€", "euro": "€", "euros": "€", "£": "£", "gbp": "£", "pound": "£", "pounds": "£",
+                   "rmb": "¥", "cny": "¥"}
 
 
 class QuoteError(ValueError):
@@ -225,36 +287,67 @@ class QuoteComparison:
     currency: str | None
 
 
+def _model_marks(text: str) -> list[tuple[int, int, str]]:
+    """Where each service model is named: (start, end, code), in order."""
+    marks = [(m.start(), m.end(), code) for code, pattern in _VOCABULARY.model_names.items()
+             for m in pattern.finditer(text)]
+    return sorted(marks)
+
+
+def _is_per_unit(segment: str, match: re.Match) -> bool:
+    return bool(match.group("per_unit") or _PER_UNIT_AFTER.match(segment, match.end())
+                or _PER_UNIT_BEFORE.search(segment[max(0, match.start() - 24):match.start()]))
+
+
+def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
+    """One model's fixed cost and unit price from its part of the message."""
+    fixed_amounts, unit_amounts, unmarked = [], [], []
+    for m in _MONEY.finditer(segment):
+        if not m.group("amount") or re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", segment[m.end():]):
+            continue  # not money: "at 10000 units" is the order size
+        if re.match(r"\s*(?:%|percent|weeks?|months?|days?|years?)\b", segment[m.end():]):
+            continue
+        amount = float(Price.fromstring(m.group("amount")).amount) * (1000 if m.group("k") else 1)
+        if m.group("neg"):
+            raise QuoteError(f"The {code} quote has a negative amount ({m.group(0).strip()}); prices can't be negative.")
+        for cur in (m.group("cur_before"), m.group("cur_after")):
+            if cur:
+                currencies.add(_CURRENCY_NAMES.get(cur, cur))
+        following = re.split(r"[$€£\d]", segment[m.end():m.end() + 24])[0]  # up to the next amount
+        if _is_per_unit(segment, m):
+            unit_amounts.append(amount)
+        elif _FIXED_WORDS.search(segment[max(0, m.start() - 24):m.start()] + " " + following):
+            fixed_amounts.append(amount)
+        else:
+            unmarked.append(amount)
+    if not unit_amounts and unmarked:  # "ODM $500 + $3.40": the smallest unmarked amount is the unit price
+        unit_amounts.append(min(unmarked))
+        unmarked.remove(min(unmarked))
+    if not unit_amounts:
+        raise QuoteError(f"I couldn't find a per-unit price in the {code} quote; write it like '$2.10/unit'.")
+    if unit_amounts[0] == 0:
+        raise QuoteError(f"The {code} per-unit price is zero; please give the real unit price.")
+    return Quote(code, sum(fixed_amounts) + sum(unmarked), unit_amounts[0])
+
+
 def parse_quotes(text: str) -> QuoteComparison:
     """Read 'OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit' into one quote per model."""
     text = normalise(text)
-    marks = [(m.start(), m.group(1).upper()) for m in re.finditer(r"\b(oem|odm)\b", text)]
-    if {code for _, code in marks} != {"OEM", "ODM"}:
+    marks = _model_marks(text)
+    if {code for _, _, code in marks} != {"OEM", "ODM"}:
         raise QuoteError("I need both quotes, each after its model, e.g. "
                          "'OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit'.")
     quotes: dict[str, Quote] = {}
-    currencies = set()
-    for i, (start, code) in enumerate(marks):
-        segment = text[start + 3: marks[i + 1][0] if i + 1 < len(marks) else len(text)]
-        fixed, per_unit = 0.0, None
-        for m in _MONEY.finditer(segment):
-            if not m.group("amount") or re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", segment[m.end():]):
-                continue  # not money: "at 10,000 units" is the order size
-            amount = float(m.group("amount")) * (1000 if m.group("k") else 1)
-            if m.group("neg"):
-                raise QuoteError(f"The {code} quote has a negative amount ({m.group(0).strip()}); prices can't be negative.")
-            for cur in (m.group("cur_before"), m.group("cur_after")):
-                if cur:
-                    currencies.add(_CURRENCY_NAMES.get(cur.lower(), cur))
-            if m.group("per_unit"):
-                per_unit = amount
-            else:
-                fixed += amount
-        if per_unit is None:
-            raise QuoteError(f"I couldn't find a per-unit price in the {code} quote; write it like '$2.10/unit'.")
-        if per_unit == 0:
-            raise QuoteError(f"The {code} per-unit price is zero; please give the real unit price.")
-        quotes.setdefault(code, Quote(code, fixed, per_unit))
+    currencies: set[str] = set()
+    for i, (_, end, code) in enumerate(marks):
+        segment = text[end: marks[i + 1][0] if i + 1 < len(marks) else len(text)]
+        if code in quotes or not _MONEY.search(segment):
+            continue  # a model named again without figures ("..., so OEM or ODM?")
+        quotes[code] = _read_quote(code, segment, currencies)
+    missing = [code for code in ("OEM", "ODM") if code not in quotes]
+    if missing:
+        raise QuoteError(f"I couldn't find the {missing[0]} quote's figures; write it like "
+                         "'OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit'.")
     if len(currencies) > 1:
         raise QuoteError(f"The quotes mix currencies ({', '.join(sorted(currencies))}); "
                          "convert them to one currency first.")
@@ -271,48 +364,29 @@ def break_even_quantity(oem: Quote, odm: Quote) -> float | None:
 
 # ------------------------------------------------------------------------------- answers and facts
 
-_UNSURE = re.compile(r"\b(not sure|unsure|don'?t know|dunno|idk|no idea|skip|pass|maybe|undecided|"
-                     r"not decided|hard to say|depends|no clue|haven'?t decided|next question|not certain)\b")
-_YES = re.compile(r"^\W*(y|yes|yeah|yea|yep|yup|sure|definitely|absolutely|of course|correct|i do|we do|"
-                  r"indeed|certainly|affirmative|right|ok|okay)\b")
-_NO = re.compile(r"^\W*(n|no|nope|nah|not really|not yet|we don'?t|i don'?t|none|negative|not at all)\b")
-_DESIGN_WORDS = r"(designs?|specs?|specifications?|drawings?|cad|blueprints?|prototypes?|concept|artwork|sketch(es)?)"
-_OWN_DESIGN = re.compile(
+
+def _anchored(name: str) -> re.Pattern:
+    """The vocabulary list as a whole-message-start pattern ("yep def", "nah")."""
+    return re.compile(rf"^\W*(?:{phrase_alternation(_VOCABULARY.raw['answers'][name])})(?![\w-])")
+
+
+_YES, _NO = _anchored("affirm"), _anchored("deny")
+_UNSURE = _WORDS["unsure"]
+_DESIGN_WORDS = r"(designs?|specs?|specifications?|drawings?|cad|blueprints?|prototypes?|concept|artwork|sketch(es)?|files)"
+_OWN_DESIGN_SHAPES = re.compile(
     rf"\b((my|our|own)\s+(own\s+)?(\w+\s+)?{_DESIGN_WORDS}|designed (it|them|by us|in-house|ourselves)|"
-    r"in-house design|design team|we designed|i designed|our studio|have (a |the |complete |full )?designs?|"
-    r"patented|our own character|my own character|original character|"
     r"have (a |an |the |some )?(\w+ )?(prototype|sketch(es)?|drawings?|cad files?|3d model))")
-_NO_DESIGN = re.compile(
-    rf"\b(no\s+(\w+\s+)?{_DESIGN_WORDS}|no designer|don'?t have (a |any )?{_DESIGN_WORDS}|without (a )?{_DESIGN_WORDS}|"
-    r"need (a |some )?designs?|existing designs?|off[- ]the[- ]shelf|catalog(ue)?|stock designs?|ready[- ]made|"
-    r"pre-?existing|your designs?|their designs?|(use|pick|choose|take) (one of )?(yours|your \w+)|just (my|our) logo|only (my|our) logo|haven'?t designed|"
-    r"not yet designed|nothing designed|(only|just) (an? |the )?(\w+ )?(idea|concept)|no idea for the design)")
-_HIGH = re.compile(r"\b(crucial|critical|essential|vital|very( much)?|really important|important|must|"
-                   r"top priority|key|matters|need to own|exclusiv\w*|protect\w*|patent\w*|our own character|"
-                   r"high priority|a lot|absolutely|big deal)\b")
-_LOW = re.compile(r"\b(not important|unimportant|doesn'?t matter|don'?t care|not a priority|not a concern|"
-                  r"low priority|not bothered|not really|not that important|not very important|not needed|"
-                  r"no need|irrelevant|whatever|not fussed|not an issue for me|nice to have|somewhat|"
-                  r"moderately|a little|a bit|not really important|not crucial|not critical|meh)\b")
-_IP_TOPIC = re.compile(r"\b(ip|intellectual property|patent\w*|exclusive rights|exclusivity|own the rights)\b")
-_TIGHT = re.compile(r"\b(tight|limited|small|low|shoestring|minimal|not much|bootstrap\w*|lean|no budget|"
-                    r"can'?t afford|little|modest|short on (cash|money)|constrained|restricted|strapped|scarce|cheap)\b")
-_HEALTHY = re.compile(r"\b(healthy|big|large|generous|plenty|sufficient|good|solid|decent|ample|well[- ]funded|"
-                      r"funded|comfortable|no problem|not an issue|we can invest|flexible|strong|substantial|"
-                      r"enough|high|huge|significant|considerable|deep pockets|a lot|lots|unlimited)\b")
-_BUDGET_TOPIC = re.compile(r"\b(budget|funds|funding|money|cash|capital|afford|r&d|investment|invest)\b|"
-                           r"bootstrap|shoestring|well[- ]funded")
-_STARTUP = re.compile(r"\b(start-?ups?|start up|new (small )?(business|brand|company|shop)|small (business|"
-                      r"shop|company|brand|seller|team)|etsy|side hustle|just starting|first product|solo|"
-                      r"one[- ]person|first[- ]time|indie|hobby(ist)?|newcomer|new to this|small|new|tiny|launching)\b")
-_ESTABLISHED = re.compile(r"\b(established|big brand|well[- ]known|large (company|brand|business)|"
-                          r"existing brand|(large|big|national) (retailer|chain|manufacturer)|corporation|enterprise|been around|years in business|retail chain|"
-                          r"major|mature|big company|household name|market leader|\d+\+? years|"
-                          r"for years|decades?|long-standing|well established)\b")
-_GROWING = re.compile(r"\b(mid[- ]?sized?|medium|growing|scale-?up|in between|somewhere in between)\b")
+_NO_DESIGN_SHAPES = re.compile(
+    rf"\b(no\s+(\w+\s+)?{_DESIGN_WORDS}|don'?t have (a |any )?(\w+ )?{_DESIGN_WORDS}|without (a |any )?{_DESIGN_WORDS}|"
+    r"(use|pick|choose|take) (one of )?(yours|your \w+|theirs|their \w+))")
+_NEGATION = re.compile(r"\b(not|no|never|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|hardly|no longer|nobody|"
+                       r"without)\W+(\w+\W+){0,2}$")
+_YEARS_TRADING = re.compile(r"\b(\d+)\+?\s*(?:years?|yrs?)\b")
+_NOT_BIG = re.compile(r"\b(no|not|isn'?t|aren'?t)\s+(\w+\s+)?(big|large|much|healthy|generous)\b")
 
 
-_NEGATION = re.compile(r"\b(not|no|never|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|hardly)\W+(\w+\W+){0,2}$")
+def _negated(text: str, match: re.Match) -> bool:
+    return bool(_NEGATION.search(text[:match.start()]))
 
 
 def _polarity(text: str, positive: re.Pattern, negative: re.Pattern) -> bool | None:
@@ -320,15 +394,16 @@ def _polarity(text: str, positive: re.Pattern, negative: re.Pattern) -> bool | N
     for pattern, leaning in ((negative, False), (positive, True)):  # negative phrases first
         match = pattern.search(text)
         if match:
-            return leaning != bool(_NEGATION.search(text[:match.start()]))
+            return leaning != _negated(text, match)
     return None
 
 
 def _own_design(text: str, asked: bool) -> str | None:
-    if _NO_DESIGN.search(text):
-        return "no"
-    if _OWN_DESIGN.search(text):
-        return "yes"
+    for pattern, value in ((_WORDS["design_no"], "no"), (_NO_DESIGN_SHAPES, "no"),
+                           (_WORDS["design_yes"], "yes"), (_OWN_DESIGN_SHAPES, "yes")):
+        match = pattern.search(text)
+        if match:
+            return value if value == "no" or not _negated(text, match) else "no"
     if asked:
         if _NO.search(text):
             return "no"
@@ -338,34 +413,41 @@ def _own_design(text: str, asked: bool) -> str | None:
 
 
 def _ip(text: str, asked: bool) -> str | None:
-    if not asked and not _IP_TOPIC.search(text):
+    if not asked and not _WORDS["ip_topic"].search(text):
         return None
     if asked and _NO.search(text):
         return "low"
-    leaning = _polarity(text, _HIGH, _LOW)
+    leaning = _polarity(text, _WORDS["ip_high"], _WORDS["ip_low"])
     if leaning is None and asked and _YES.search(text):
         leaning = True
     return None if leaning is None else ("high" if leaning else "low")
 
 
 def _budget(text: str, asked: bool) -> str | None:
-    if not asked and not _BUDGET_TOPIC.search(text):
+    if not asked and not _WORDS["budget_topic"].search(text):
         return None
-    if re.search(r"\b(no|not|isn'?t|aren'?t)\s+(\w+\s+)?(big|large|much|healthy|generous)\b", text):
+    if _NOT_BIG.search(text):
         return "limited"
-    leaning = _polarity(text, _HEALTHY, _TIGHT)
+    leaning = _polarity(text, _WORDS["budget_healthy"], _WORDS["budget_limited"])
     if leaning is None and asked:
         leaning = True if _YES.search(text) else False if _NO.search(text) else None
     return None if leaning is None else ("healthy" if leaning else "limited")
 
 
 def _stage(text: str, asked: bool) -> str | None:
-    if _ESTABLISHED.search(text):
+    established = _WORDS["stage_established"].search(text)
+    startup = _WORDS["stage_startup"].search(text)
+    trading = [m for m in _YEARS_TRADING.finditer(text) if float(m.group(1)) >= 3 and _is_past_span(text, m)]
+    if (established and not _negated(text, established)) or trading:
         return "established"
-    if _GROWING.search(text) and asked:
+    if startup and _negated(text, startup):  # "no longer a small shop"
+        return "established"
+    if established:  # "not established yet"
+        return "startup"
+    if _WORDS["stage_growing"].search(text) and asked:
         return "growing"
-    if _STARTUP.search(text) and (asked or not re.fullmatch(r".*\b(small|new|launching)\b.*", text)
-                                  or re.search(r"\b(small|new) (\w+ )?(business|shop|company|brand)\b", text)):
+    if startup and (asked or startup.group(0) not in ("small", "new", "tiny", "launching")
+                    or re.search(r"\b(small|new) (\w+ )?(business|shop|company|brand)\b", text)):
         return "startup"
     return None
 
@@ -381,10 +463,7 @@ def extract_facts(text: str, asked: str | None = None, today: date | None = None
     clean = normalise(text or "").strip()
     facts: dict = {}
     problem = None
-    if asked and _UNSURE.search(clean):
-        asked_bare = None  # "I don't know" must not read as a bare "no"
-    else:
-        asked_bare = asked
+    asked_bare = None if asked and _UNSURE.search(clean) else asked  # "I don't know" is not a bare "no"
     design = _own_design(clean, asked_bare == "own_design")
     if design:
         facts["own_design"] = design
