@@ -5,29 +5,47 @@ Pure Python over a `Snapshot`; every figure in a reply is read from it and cited
 """
 from __future__ import annotations
 
-import difflib
 import re
 
-from actions.buyer_text import describe_weeks, normalise
-from actions.store import MODELS, Cell, Snapshot, other
+from rapidfuzz import fuzz, process
 
-_MODEL_PATTERN = re.compile(r"\b(oem|odm|0em|0dm|oam|odn|oen)s?\b|original (equipment|design) manufacturer", re.I)
-_MODEL_TYPOS = {"0em": "OEM", "oen": "OEM", "0dm": "ODM", "oam": "ODM", "odn": "ODM"}
-_BOTH = re.compile(r"\b(both|vs\.?|versus|compare|comparison|difference|differ|which|between)\b", re.I)
+from actions.buyer_text import QuoteComparison, break_even_quantity, describe_weeks, normalise, parse_quantity, parse_weeks
+from actions.decision import BuyerProfile, recommend
+from actions.store import MODELS, Cell, Snapshot, other
+from actions.vocabulary import NotCoveredTopic, vocabulary
+
+_VOCABULARY = vocabulary()
+_BOTH = re.compile(r"\b(both|vs\.?|versus|compare|comparison|difference|differ|which|between|gap|the two)\b", re.I)
 EXACT_MATCH_BONUS = 100  # any exact synonym beats any typo-tolerant match
+TYPO_SCORE_CUTOFF = 84  # rapidfuzz ratio (0-100) for a near-miss of a factor word
 _TOKEN = re.compile(r"[a-z0-9&+\-']+")
+
+
+def _mentions(text: str, patterns: dict[str, re.Pattern]) -> list[str]:
+    hits = sorted((m.start(), code) for code, pattern in patterns.items() for m in pattern.finditer(text))
+    found: list[str] = []
+    for _, code in hits:
+        if code not in found:
+            found.append(code)
+    return found
 
 
 def models_in(text: str) -> list[str]:
     """Service models named in the text, in order, typo-tolerant ('0dm')."""
-    found = []
-    for match in _MODEL_PATTERN.finditer(text or ""):
-        word = match.group(0).lower().rstrip("s")
-        code = ("OEM" if "equipment" in word else "ODM" if "design manufacturer" in word
-                else _MODEL_TYPOS.get(word, word.upper()))
-        if code not in found:
-            found.append(code)
-    return found
+    return _mentions(normalise(text or ""), _VOCABULARY.model_names)
+
+
+def models_described(text: str) -> list[str]:
+    """Service models a buyer describes without naming them: 'a toy the factory already sells' is
+    ODM, 'made to our engineering files' is OEM (vocabulary.yml `descriptions`)."""
+    return _mentions(normalise(text or ""), _VOCABULARY.model_descriptions)
+
+
+def not_covered_topic(text: str) -> NotCoveredTopic | None:
+    """The first subject next door to the table that the text asks about, if any."""
+    clean = normalise(text or "")
+    hits = [(m.start(), topic) for topic in _VOCABULARY.not_covered for m in [topic.pattern.search(clean)] if m]
+    return min(hits, key=lambda hit: hit[0])[1] if hits else None
 
 
 def asks_for_both(text: str) -> bool:
@@ -40,7 +58,7 @@ def _windows(tokens: list[str], size: int) -> list[str]:
 
 def factor_scores(text: str, snapshot: Snapshot) -> dict[str, float]:
     """How strongly the text names each factor: exact synonyms first, longer ones more, then near-misses."""
-    tokens = [t for t in _TOKEN.findall(normalise(text or "")) if not _MODEL_PATTERN.fullmatch(t)]
+    tokens = [t for t in _TOKEN.findall(normalise(text or "")) if not models_in(t)]
     joined = f" {' '.join(tokens)} "  # without model names: "who is ODM for" reads "who is for"
     scores: dict[str, float] = {}
     for key, row in snapshot.factors.items():
@@ -50,8 +68,8 @@ def factor_scores(text: str, snapshot: Snapshot) -> dict[str, float]:
                 best = max(best, EXACT_MATCH_BONUS + len(phrase))
             elif len(phrase) >= 5:
                 size = phrase.count(" ") + 1
-                close = difflib.get_close_matches(phrase, _windows(tokens, size), n=1, cutoff=0.84)
-                if close:
+                if process.extractOne(phrase, _windows(tokens, size), scorer=fuzz.ratio,
+                                      score_cutoff=TYPO_SCORE_CUTOFF):
                     best = max(best, len(phrase) * 0.8)
         if best:
             scores[key] = best
@@ -146,7 +164,7 @@ def _audience_lead(text: str, snapshot: Snapshot) -> tuple[str, str] | None:
         for item in (part.strip() for part in cell.text.split(",")):
             words = item.lower().split()
             head = words[0].rstrip("s")
-            if any(difflib.SequenceMatcher(None, head, t.rstrip("s")).ratio() >= 0.85 for t in tokens):
+            if process.extractOne(head, [t.rstrip("s") for t in tokens], scorer=fuzz.ratio, score_cutoff=85):
                 return model, f"{model} is the better fit: its Best For row lists \"{item}\"."
     return None
 
@@ -248,3 +266,110 @@ def answer_time_feasibility(snapshot: Snapshot, weeks: float) -> str:
     lines = [lead] + [_time_verdict(m, cells[m], weeks) for m in MODELS]
     lines.append(snapshot.citation("development_time"))
     return "\n".join(lines)
+
+
+def answer_not_covered(snapshot: Snapshot, topic: NotCoveredTopic, factor: str | None = None) -> str:
+    """'The comparison doesn't cover X', then the rows it has that are related (the named one first)."""
+    rows = [factor] if factor else [key for key in topic.related if key in snapshot.factors]
+    lines = [f"The comparison doesn't cover {topic.label}, so I can't give you a figure or a verdict on that. "
+             "What it does say that is related:"]
+    for key in rows[:2]:
+        row = snapshot.factors[key]
+        lines.append(f"• **{row.row_label}** — OEM: {row.cells['OEM'].text} | ODM: {row.cells['ODM'].text}")
+    lines.append(f"(source: {snapshot.table_title}, {' / '.join(snapshot.factors[k].row_label for k in rows[:2])} "
+                 f"row{'s' if len(rows[:2]) > 1 else ''}; doc v{snapshot.version})")
+    return "\n".join(lines)
+
+
+def answer_situation(snapshot: Snapshot, quantity: float | None, weeks: float | None, offer: bool = True) -> str:
+    """A buyer's order size and/or launch time judged against the table: which model fits, the
+    decision core's reasons with their rows, the tension when the two facts point different ways,
+    and each model's range."""
+    rec = recommend(BuyerProfile(order_quantity=quantity, weeks_to_launch=weeks if weeks and weeks > 0 else None),
+                    snapshot)
+    leaning = any(r.favours for r in rec.reasons)
+    lines = [f"From the table, **{rec.model}** fits that better:" if leaning else "From the table, both models can work:"]
+    lines += [f"• {r.cited()}" for r in rec.reasons if r.favours in (rec.model, None)]
+    against = rec.for_model(other(rec.model))
+    if rec.tension or against:
+        lines.append(f"Tension: {rec.tension or against[0].cited()}")
+    if quantity is not None:
+        lines.append(answer_quantity_feasibility(snapshot, quantity))
+    if weeks is not None:
+        lines.append(answer_time_feasibility(snapshot, weeks) if weeks > 0
+                     else "That date has already passed; give me a future date or a number of weeks.")
+    if offer:
+        lines.append(OFFER_RECOMMENDATION)
+    return "\n".join(lines)
+
+
+OFFER_RECOMMENDATION = ("Say \"help me choose\" for a full recommendation that also weighs your design, "
+                        "IP, budget and stage.")
+
+
+def situation_in(text: str, asked_about: str | None = None) -> tuple[float | None, float | None] | None:
+    """The order size and/or launch time of a buyer's situation question ("1,200 dolls in ten weeks,
+    doable?"), or None when the message is not one. Numbers count only with their words around them."""
+    clean = normalise(text or "")
+    if asked_about not in (None, "moq", "development_time", "best_for") or not _VOCABULARY.situation_asks.search(clean):
+        return None
+    quantity, weeks = parse_quantity(clean), parse_weeks(clean)
+    return None if quantity is None and weeks is None else (quantity, weeks)
+
+
+def answer_quotes(comparison: QuoteComparison, quantity: float | None) -> tuple[str, float | None]:
+    """Two factory quotes compared: totals at the buyer's quantity and the break-even order size
+    (the buyer's own numbers, not the table's); returns the text and the break-even, if any."""
+    oem, odm = comparison.quotes["OEM"], comparison.quotes["ODM"]
+    cur = comparison.currency or ""
+
+    def money(value: float) -> str:
+        return f"{cur}{value:,.2f}"
+
+    lines = [] if cur else ["No currency was given, so I assume both quotes use the same one."]
+    if quantity:
+        totals = {q.model: q.total(quantity) for q in (oem, odm)}
+        cheaper = min(totals, key=totals.get)
+        lines.append(f"At {quantity:,.0f} units: OEM {money(totals['OEM'])}, ODM {money(totals['ODM'])} — "
+                     f"{cheaper} is cheaper by {money(abs(totals['OEM'] - totals['ODM']))}.")
+    else:
+        lines.append("Tell me your order quantity (e.g. \"at 1,000 units\") for totals; meanwhile:")
+    breakeven = break_even_quantity(oem, odm)
+    if breakeven:
+        lines.append(f"Break-even: above about {breakeven:,.0f} units OEM's lower unit price "
+                     f"({money(oem.per_unit)} vs {money(odm.per_unit)}) outweighs its higher fixed cost "
+                     f"({money(oem.fixed)} vs {money(odm.fixed)}).")
+    elif oem.per_unit >= odm.per_unit and oem.fixed > odm.fixed or oem.per_unit > odm.per_unit and oem.fixed == odm.fixed:
+        lines.append(f"No break-even: OEM's unit price ({money(oem.per_unit)}) is not lower than ODM's "
+                     f"({money(odm.per_unit)}), so ODM's quote is cheaper at every quantity.")
+    elif oem.per_unit > odm.per_unit:
+        crossover = (odm.fixed - oem.fixed) / (oem.per_unit - odm.per_unit)
+        lines.append(f"No break-even in OEM's favour: OEM's unit price ({money(oem.per_unit)}) is higher than "
+                     f"ODM's ({money(odm.per_unit)}), so OEM is cheaper only below about {crossover:,.0f} units "
+                     "and ODM at every quantity above that.")
+    else:
+        lines.append("No break-even: OEM's quote is cheaper at every quantity.")
+    lines.append("These are your quotes' numbers; the comparison table itself has no prices "
+                 "(its Unit Cost row: OEM higher initial cost, lower per-unit at scale).")
+    return "\n".join(lines), breakeven
+
+
+_QUESTION_START = re.compile(r"^\W*(is|are|can|could|does|do|did|what|what's|whats|which|how|who|whose|why|when|"
+                             r"will|would|should|tell me|explain)\b")
+
+
+def side_question_reply(snapshot: Snapshot, text: str) -> str | None:
+    """The answer to a question asked alongside a questionnaire answer ("is ODM cheaper up front?
+    and no, we don't have drawings yet"); None when the message asks nothing the table answers."""
+    clean = normalise(text or "")
+    question = next((part for part in re.split(r"(?<=[?.!])\s+|\s+-\s+|\band\b|;", clean)
+                     if "?" in part or _QUESTION_START.search(part)), None)
+    if question is None:
+        return None
+    topic = not_covered_topic(question)
+    factor = best_factor(question, snapshot)
+    if topic and (factor or models_in(question)):
+        return answer_not_covered(snapshot, topic, factor)
+    if factor:
+        return answer_factor(snapshot, factor, models_in(question) or models_described(question), question)[0]
+    return None
