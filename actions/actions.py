@@ -23,10 +23,14 @@ from actions.buyer_text import (
     parse_quotes,
     parse_weeks,
 )
+from actions.charts import launch_chart_from_store, quote_chart
 from actions.decision import BuyerProfile, recommend
+from actions.records import record_charts, store_chart, store_record
 from actions.store import MODELS, Snapshot, default_store, other
 from actions.summary import (
     PROFILE_LABELS,
+    RECOMMENDATION_BUTTONS,
+    comparison_table,
     decision_record,
     describe_change,
     explanation_message,
@@ -195,7 +199,8 @@ class ActionAnswerComparison(StoreAction):
         factor = asked_factor(tracker, snapshot)
         if factor:
             return answer_factor_events(dispatcher, snapshot, factor, list(MODELS), text)
-        dispatcher.utter_message(text=answers.answer_overview(snapshot))
+        web_page = tracker.get_latest_input_channel() == "socketio"  # draws Markdown tables
+        dispatcher.utter_message(text=comparison_table(snapshot) if web_page else answers.answer_overview(snapshot))
         return [SlotSet("last_factor", None), SlotSet("last_model", None)]
 
 
@@ -231,7 +236,10 @@ class ActionCheckFeasibility(StoreAction):
                                           "(e.g. \"in 6 weeks\", \"by March 1\") and I'll check it against "
                                           "OEM's and ODM's typical ranges.")
             return []
-        dispatcher.utter_message(text="\n\n".join(replies))
+        weeks = parse_weeks(text)
+        chart = store_chart(tracker.sender_id, "launch", launch_chart_from_store(snapshot, date.today(), weeks)) \
+            if weeks and weeks > 0 else None
+        dispatcher.utter_message(text="\n\n".join(replies), image=chart)
         return [SlotSet("last_factor", factor), SlotSet("last_model", None)]
 
 
@@ -275,7 +283,8 @@ class ActionCompareQuotes(Action):
             lines.append(f"No break-even: {cheaper}'s quote is cheaper at every quantity.")
         lines.append("These are your quotes' numbers; the comparison table itself has no prices "
                      "(its Unit Cost row: OEM higher initial cost, lower per-unit at scale).")
-        dispatcher.utter_message(text="\n".join(lines))
+        chart = store_chart(tracker.sender_id, "quote", quote_chart(oem, odm, quantity, breakeven, comparison.currency))
+        dispatcher.utter_message(text="\n".join(lines), image=chart)
         return []
 
 
@@ -373,7 +382,8 @@ class ActionRecommend(StoreAction):
             what = "; ".join(changed) or "nothing I could use"
             change_note = (f"That changes my earlier {previous} recommendation (changed: {what})."
                            if previous != rec.model else f"Still {rec.model} after your change ({what}).")
-        dispatcher.utter_message(text=recommendation_message(rec, source_note(snapshot), change_note))
+        dispatcher.utter_message(text=recommendation_message(rec, source_note(snapshot), change_note),
+                                 buttons=RECOMMENDATION_BUTTONS)
         return [SlotSet("recommendation", rec.model), SlotSet("confidence", rec.confidence),
                 SlotSet("profile_before_change", None)]
 
@@ -401,7 +411,7 @@ class ActionExplain(StoreAction):
 
 
 class ActionSummary(StoreAction):
-    """The decision record in chat (Markdown, reusable by every channel)."""
+    """The decision record in chat (Markdown, reusable by every channel) and a link to its printable page."""
 
     def name(self) -> str:
         return "action_summary"
@@ -409,9 +419,13 @@ class ActionSummary(StoreAction):
     def respond(self, dispatcher, tracker, snapshot):
         profile = buyer_profile(tracker)
         rec = recommend(profile, snapshot) if tracker.get_slot("recommendation") else None
-        source = {"path": snapshot.path, "table_title": snapshot.table_title, "version": snapshot.version,
-                  "checksum": snapshot.checksum}
-        dispatcher.utter_message(text=decision_record(profile, rec, source, date.today()))
+        today, weeks = date.today(), profile.weeks_to_launch
+        launch = launch_chart_from_store(snapshot, today, weeks) if isinstance(weeks, (int, float)) and weeks > 0 \
+            else None
+        page = store_record(tracker.sender_id, decision_record(profile, rec, snapshot, today,
+                                                               record_charts(tracker.sender_id, launch)))
+        dispatcher.utter_message(text=decision_record(profile, rec, snapshot, today)
+                                 + f"\n\n[Open the printable record]({page}) (print it, or download it as Markdown)")
         return []
 
 

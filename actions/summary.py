@@ -8,11 +8,15 @@ from datetime import date
 
 from actions.buyer_text import UNSURE, describe_weeks
 from actions.decision import BuyerProfile, Recommendation, explain_unsure
-from actions.store import other
+from actions.store import Snapshot, other
 
 PROFILE_LABELS = {
     "own_design": "Own design", "ip_importance": "Owning the IP", "order_quantity": "Order quantity",
     "weeks_to_launch": "Needed in", "budget": "Up-front budget", "business_stage": "Business stage"}
+# Quick replies under every recommendation: the feedback, and the decision record.
+RECOMMENDATION_BUTTONS = [{"title": "👍 Helpful", "payload": "/feedback_helpful"},
+                          {"title": "👎 Not helpful", "payload": "/feedback_unhelpful"},
+                          {"title": "📄 Decision record", "payload": "/ask_summary"}]
 VALUE_WORDS = {"yes": "yes", "no": "no", "high": "important", "low": "not important", "limited": "tight",
                "healthy": "comfortable", "startup": "startup / small business", "growing": "growing business",
                "established": "established brand", UNSURE: "not sure"}
@@ -53,6 +57,7 @@ def recommendation_message(rec: Recommendation, source_note: str, change_note: s
         lines.append(unsure)
     lines.append(f"Ask \"why?\" for the full reasoning, \"what if …\" to test a change, or \"summary\" for a "
                  f"decision record. {source_note}")
+    lines.append("Was this helpful? 👍 / 👎")
     return "\n".join(lines)
 
 
@@ -75,8 +80,17 @@ def explanation_message(rec: Recommendation, asked_about: str | None, source_not
     return "\n".join(lines)
 
 
-def decision_record(profile: BuyerProfile, rec: Recommendation | None, source: dict, today: date) -> str:
-    """The decision record as Markdown: inputs, recommendation, reasons with rows, source and date."""
+def cited_rows(rec: Recommendation, snapshot: Snapshot) -> list[str]:
+    """Each table row a reason cites, with both cells, in the table's order."""
+    cited = {label for reason in rec.reasons for label in reason.rows}
+    return [f"- **{row.row_label}** — OEM: {row.cells['OEM'].text} | ODM: {row.cells['ODM'].text}"
+            for row in snapshot.factors.values() if row.row_label in cited]
+
+
+def decision_record(profile: BuyerProfile, rec: Recommendation | None, snapshot: Snapshot, today: date,
+                    charts: list[tuple[str, str]] = ()) -> str:
+    """The decision record as Markdown: inputs, recommendation, reasons with their rows, the charts
+    (title, URL) that apply, source and date."""
     lines = ["# OEM/ODM decision record", f"Date: {today.isoformat()}", "", "## Buyer profile",
              *profile_lines(profile), ""]
     if rec is None:
@@ -92,6 +106,18 @@ def decision_record(profile: BuyerProfile, rec: Recommendation | None, source: d
         unsure = explain_unsure(rec)
         if unsure:
             lines += ["", "## Uncertainty", unsure]
-    lines += ["", "## Source", f"{source['path']}: \"{source['table_title']}\", version {source['version']} "
-                               f"(sha256 {source['checksum'][:16]}…)"]
+        lines += ["", f"## The table's rows behind these reasons ({snapshot.table_title})", *cited_rows(rec, snapshot)]
+    for title, url in charts:
+        lines += ["", f"## {title}", f"![{title}]({url})"]
+    lines += ["", "## Source", f"{snapshot.path}: \"{snapshot.table_title}\", version {snapshot.version} "
+                               f"(sha256 {snapshot.checksum[:16]}…)"]
+    return "\n".join(lines)
+
+
+def comparison_table(snapshot: Snapshot) -> str:
+    """The whole comparison as a Markdown table (for the web page, which draws it as a table)."""
+    lines = [f"**{snapshot.table_title}**", "", "| Factor | OEM | ODM |", "| --- | --- | --- |"]
+    lines += [f"| **{row.row_label}** | {row.cells['OEM'].text} | {row.cells['ODM'].text} |"
+              for row in snapshot.factors.values()]
+    lines += ["", f"(source: {snapshot.table_title}, all rows; {snapshot.path}, doc v{snapshot.version})"]
     return "\n".join(lines)

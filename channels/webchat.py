@@ -8,8 +8,8 @@ import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
 
-from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -22,19 +22,40 @@ ASSETS = {
     "chat.js": (WEB_DIR / "chat.js", "text/javascript"),
     "webchat.js": (WIDGET, "text/javascript"),
 }
-# Everything from this server; the widget's stylesheet @imports a web font, which this blocks.
+# Everything from this server (charts too); the widget's stylesheet @imports a web font, which this blocks.
 PAGE_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:"
 
 
+class WholeTextSocketIO(SocketIOOutput):
+    """Rasa's socket.io output, one message per text: Rasa 3.6 splits texts on blank lines."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"text": text.strip()})
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict],
+                                     **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"text": text.strip(), "quick_replies": [
+            {"content_type": "text", "title": button["title"], "payload": button["payload"]}
+            for button in buttons]})
+
+
 class PersistentSocketIO(SocketIOInput):
-    """Rasa's socket.io channel (name "socketio"), with the session's room really joined.
+    """Rasa's socket.io channel (name "socketio"), with the session's room really joined, and each
+    reply sent as one message (`WholeTextSocketIO`).
 
     Rasa 3.6 calls `AsyncServer.enter_room` without awaiting it, which python-socketio 5.10+ made a
     coroutine: with session persistence on, replies then reach nobody. This handler awaits it.
     """
 
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return WholeTextSocketIO(self.sio, self.bot_message_evt) if self.sio else super().get_output_channel()
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        socketio_webhook = super().blueprint(on_new_message)
+        async def handle(message: UserMessage) -> None:
+            message.output_channel = WholeTextSocketIO(self.sio, self.bot_message_evt)
+            await on_new_message(message)
+
+        socketio_webhook = super().blueprint(handle)
         sio = self.sio
 
         @sio.on("session_request", namespace=self.namespace)

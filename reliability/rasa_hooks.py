@@ -10,6 +10,7 @@
   Over-long messages get a polite reply and are not stored.
 - The HTTP API's `PUT /model` loads models only from the local models folder: no model server, no
   remote storage.
+- The server also serves the charts and decision records (channels/record_pages.py).
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.exceptions import RasaException
 from sanic import response
 
+from channels import record_pages
 from reliability.settings import in_models_dir
 
 logger = logging.getLogger(__name__)
@@ -152,6 +154,7 @@ def guard_app(configure_app):
     def configured(*args, **kwargs):
         app = configure_app(*args, **kwargs)
         app.register_middleware(check_request, "request")
+        app.blueprint(record_pages.blueprint())  # /charts/<token>.png and /records/<token>
         return app
 
     return configured

@@ -1,8 +1,8 @@
 """Delete conversations nobody has written to for a while from the tracker store (data retention).
 
 A conversation counts as idle when its newest event is older than --days (default
-TRACKER_RETENTION_DAYS from the environment or `.env`, else 90). Its events are deleted in one
-transaction; a buyer who comes back later starts afresh. Safe while the assistant runs: the tracker
+TRACKER_RETENTION_DAYS from the environment or `.env`, else 90). Its events, charts and decision
+records are deleted in one transaction; a buyer who comes back later starts afresh. Safe while the assistant runs: the tracker
 store checks the database before it trusts what it remembers. Used by `make purge-trackers`.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dotenv import load_dotenv
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
+from actions.records import delete_for_senders  # noqa: E402
 from reliability.settings import tracker_db_url  # noqa: E402
 
 DEFAULT_RETENTION_DAYS = 90
@@ -33,6 +34,7 @@ def purge_idle_conversations(url: str, days: float) -> int:
     try:
         with engine.begin() as connection:
             senders = connection.execute(idle).scalars().all()
+            delete_for_senders(connection, idle)
             connection.execute(sa.delete(events).where(events.c.sender_id.in_(idle)))
     finally:
         engine.dispose()

@@ -39,6 +39,15 @@ def store_url(tmp_path) -> str:
     return built_store(tmp_path)
 
 
+@pytest.fixture(autouse=True)
+def tracker_db_url(monkeypatch, tmp_path) -> str:
+    """The tracker database of actions run inside the test process (charts and decision records go
+    there): the test's own SQLite file, never the developer's build/trackers.db."""
+    url = f"sqlite:///{tmp_path / 'in-process-trackers.db'}"
+    monkeypatch.setenv("TRACKER_DB_URL", url)
+    return url
+
+
 @pytest.fixture(scope="session")
 def snapshot(tmp_path_factory):
     """The store as every reader sees it, built once (read-only use)."""

@@ -1,0 +1,166 @@
+"""Charts and decision records: stored in the tracker database (real SQLite), served by the running
+assistant at unguessable URLs, deleted with their conversation, and the record page printed to PDF by
+the real headless browser."""
+from __future__ import annotations
+
+import io
+import re
+import time
+import unicodedata
+from urllib.parse import urljoin
+
+import pypdf
+import pytest
+import requests
+import sqlalchemy as sa
+from PIL import Image
+
+from actions import records
+from buyer_dialogue import OEM_BUYER, OPENING, answer_questionnaire
+from test_tracker_store import DOMAIN, purge, say
+from test_web_chat import ARTIFACTS, page  # noqa: F401  (page is a fixture)
+from reliability.tracker_store import RememberingSQLTrackerStore
+
+QUOTES = "OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit, at 3,000 units"
+LINK = re.compile(r"\]\((?P<url>[^)\s]*/records/[A-Za-z0-9_-]+)\)")
+
+
+def count(table: sa.Table, sender_id: str) -> int:
+    with records.engine().connect() as connection:
+        return connection.execute(sa.select(sa.func.count()).select_from(table)
+                                  .where(table.c.sender_id == sender_id)).scalar()
+
+
+def test_a_conversations_identical_charts_share_one_unguessable_token():
+    first = records.save_chart("buyer-a", "quote", b"png one")
+    assert records.save_chart("buyer-a", "quote", b"png one") == first
+    assert records.save_chart("buyer-b", "quote", b"png one") != first  # never shared across conversations
+    assert records.save_chart("buyer-a", "quote", b"png two") != first
+    assert len(first) >= 32 and re.fullmatch(r"[A-Za-z0-9_-]+", first)
+    assert records.load_chart(first).png == b"png one"
+    assert records.load_chart("x" * 32) is None
+
+
+def test_links_are_relative_unless_a_public_base_url_is_set(monkeypatch):
+    assert re.fullmatch(r"/records/[A-Za-z0-9_-]{32}", records.store_record("buyer", "# record"))
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://advisor.example.com/")
+    assert records.store_chart("buyer", "launch", b"png").startswith("https://advisor.example.com/charts/")
+
+
+def test_erasing_a_conversation_deletes_only_its_charts_and_records():
+    for sender in ("leaving", "staying"):
+        records.save_chart(sender, "quote", sender.encode())
+        records.store_record(sender, "# record")
+    records.erase_records("leaving")
+    assert count(records.charts, "leaving") == count(records.records, "leaving") == 0
+    assert count(records.charts, "staying") == count(records.records, "staying") == 1
+
+
+def test_the_retention_purge_deletes_charts_and_records_with_their_conversation(tracker_db_url):
+    store, now, day = RememberingSQLTrackerStore(DOMAIN, host=tracker_db_url), time.time(), 86400
+    say(store, "idle", "first", now - 40 * day)
+    say(store, "active", "first", now - 60)
+    for sender in ("idle", "active"):
+        records.save_chart(sender, "quote", sender.encode())
+        records.store_record(sender, "# record")
+    result = purge(tracker_db_url, "--days", "30")
+    assert result.returncode == 0 and "Deleted 1 conversation(s)" in result.stdout, result.stderr
+    assert count(records.charts, "idle") == count(records.records, "idle") == 0
+    assert count(records.charts, "active") == count(records.records, "active") == 1
+
+
+# ------------------------------------------------------------------ against the running assistant
+
+def recommended(assistant, sender: str) -> list[dict]:
+    """Answers the questionnaire as an OEM buyer; returns the REST messages of the recommendation turn."""
+    last = []
+
+    def said(text: str) -> str:
+        nonlocal last
+        status, last = assistant.send(sender, text)
+        assert status == 200
+        return "\n".join(m.get("text") or "" for m in last)
+
+    answer_questionnaire(said, OEM_BUYER, said(OPENING))
+    return last
+
+
+def record_link(assistant, sender: str) -> str:
+    status, messages = assistant.send(sender, "summary")
+    assert status == 200 and len(messages) == 1, messages  # one reply, one message
+    match = LINK.search(messages[0]["text"])
+    assert match, messages[0]["text"]
+    return urljoin(assistant.url, match["url"])
+
+
+@pytest.mark.server
+def test_quote_comparison_comes_with_a_chart_that_loads_as_an_image(assistant, sender):
+    status, messages = assistant.send(sender, QUOTES)
+    assert status == 200
+    assert "Break-even: above about 5,769 units" in messages[0]["text"]
+    image_url = next(m["image"] for m in messages if m.get("image"))
+    chart = requests.get(urljoin(assistant.url, image_url), timeout=30)
+    assert chart.status_code == 200 and chart.headers["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(chart.content)).size == (640, 360) and len(chart.content) < 60_000
+    again = requests.get(chart.url, headers={"If-None-Match": chart.headers["ETag"]}, timeout=30)
+    assert again.status_code == 304  # cached by content
+    _, repeated = assistant.send(sender, QUOTES)
+    assert next(m["image"] for m in repeated if m.get("image")) == image_url  # same chart, same URL
+
+
+@pytest.mark.server
+def test_a_launch_date_check_comes_with_its_timeline(assistant, sender):
+    status, messages = assistant.send(sender, "I need them in 3 weeks, possible?")
+    assert status == 200 and "ODM" in messages[0]["text"]
+    chart = requests.get(urljoin(assistant.url, next(m["image"] for m in messages if m.get("image"))), timeout=30)
+    assert chart.headers["Content-Type"] == "image/png"
+
+
+@pytest.mark.server
+def test_recommendation_is_one_message_with_feedback_and_record_buttons(assistant, sender):
+    messages = recommended(assistant, sender)
+    recommendation = [m for m in messages if "I recommend" in (m.get("text") or "")]
+    assert len(recommendation) == 1 and recommendation[0]["text"].startswith("I recommend **OEM**")
+    assert "Was this helpful?" in recommendation[0]["text"] and "doc v" in recommendation[0]["text"]
+    assert [b["payload"] for b in recommendation[0]["buttons"]] == ["/feedback_helpful", "/feedback_unhelpful",
+                                                                   "/ask_summary"]
+    status, thanks = assistant.send(sender, "/feedback_unhelpful")
+    assert status == 200 and "noted" in thanks[0]["text"]
+    assert assistant.slot(sender, "feedback") == "not helpful"
+    assert "glad it helped" in assistant.say(sender, "that was really helpful")
+    assert assistant.slot(sender, "feedback") == "helpful"
+
+
+@pytest.mark.server
+def test_summary_links_a_record_page_with_the_recommendation_source_and_charts(assistant, sender):
+    recommended(assistant, sender)
+    assistant.send(sender, QUOTES)
+    url = record_link(assistant, sender)
+    page = requests.get(url, timeout=30)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
+    assert "<strong>OEM</strong> (confidence:" in page.text and "data/knowledge/oem_odm_toys.md" in page.text
+    assert "Minimum Order Quantity (MOQ)</strong> — OEM:" in page.text  # the rows behind the reasons
+    charts = re.findall(r'<img alt="([^"]+)" src="([^"]+)"', page.text)
+    assert [title for title, _ in charts] == ["Launch date against development time", "Your quotes compared"]
+    assert all(requests.get(urljoin(url, src), timeout=30).status_code == 200 for _, src in charts)
+    download = requests.get(url + ".md", timeout=30)
+    assert download.headers["Content-Disposition"].startswith('attachment; filename="decision-record-')
+    assert "**OEM** (confidence:" in download.text and f"]({assistant.url}/charts/" in download.text
+    assert requests.get(re.sub(r"/records/.*", "/records/" + "A" * 32, url), timeout=30).status_code == 404
+
+
+@pytest.mark.server
+def test_record_page_prints_to_pdf_in_the_browser(assistant, sender, page, tmp_path):  # noqa: F811
+    recommended(assistant, sender)
+    page.goto(record_link(assistant, sender))
+    assert page.locator("h1").inner_text() == "OEM/ODM decision record"
+    assert "OEM (confidence:" in page.locator("article").inner_text()
+    assert page.locator("img").first.evaluate("image => image.complete && image.naturalWidth") == 640
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "decision-record.png"), full_page=True)
+    for paper in ("A4", "Letter"):
+        pdf = tmp_path / f"record-{paper}.pdf"
+        page.pdf(path=str(pdf), format=paper, print_background=False)
+        text = unicodedata.normalize("NFKC", "\n".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages))
+        assert "OEM (confidence:" in text and "oem_odm_toys.md" in text, text
+        assert "Download as Markdown" not in text  # the print stylesheet hides the page's controls
