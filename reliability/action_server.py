@@ -8,10 +8,13 @@ import argparse
 import hmac
 import logging
 import os
+import sys
 
 from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
+
+from reliability.processes import port_problem
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +45,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTIONS_PORT", 5055)))
     args = parser.parse_args(argv)
     utils.configure_colored_logging("INFO")
+    taken = port_problem(args.host, args.port, "ACTIONS_PORT")
+    if taken:  # Sanic would log the bind error and exit 0
+        logger.error("Cannot start the action server: %s", taken)
+        sys.exit(1)
     app = create(os.environ.get("ACTION_SERVER_TOKEN") or None)
     logger.info("Action server on http://%s:%s (token %s)", args.host, args.port,
                 "required" if os.environ.get("ACTION_SERVER_TOKEN") else "not set")

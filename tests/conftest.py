@@ -24,6 +24,8 @@ from reliability.processes import free_port, stop_group
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MODEL = PROJECT_DIR / "models" / "oem-odm-advisor.tar.gz"
 API_TOKEN = "test-token-" + uuid.uuid4().hex[:8]
+# The end-to-end tests talk at machine speed; tests/test_rate_limit.py checks the real limits.
+UNLIMITED = {"RATE_LIMIT_CONVERSATION": "off", "RATE_LIMIT_ADDRESS": "off"}
 
 
 def built_store(folder: Path) -> str:
@@ -99,18 +101,20 @@ class Assistant:
         return self.tracker(sender)["slots"].get(name)
 
 
-def start_assistant(tmp_path: Path, extra_env: dict | None = None) -> Assistant:
-    """Start scripts/serve.py on free ports with its own tracker database; wait until it answers."""
+def start_assistant(tmp_path: Path, extra_env: dict | None = None, ports: tuple[int, int] | None = None
+                    ) -> Assistant:
+    """Start scripts/serve.py on free ports (or Rasa's and the action server's `ports`) with its own
+    tracker database and logs; wait until it answers."""
     if not MODEL.is_file():
         pytest.fail(f"no trained model at {MODEL}: `make test` trains it first")
-    rasa_port, actions_port = free_port(), free_port()
+    rasa_port, actions_port = ports or (free_port(), free_port())
     # TRACKER_DB_URL, not TRACKER_DB: a developer's .env could set the URL, which wins over TRACKER_DB.
     env = dict(os.environ, RASA_API_TOKEN=API_TOKEN, TRACKER_DB_URL=f"sqlite:///{tmp_path / 'trackers.db'}",
-               **(extra_env or {}))
+               **UNLIMITED, **(extra_env or {}))
     log = tmp_path / "assistant.log"
     process = subprocess.Popen(
         [sys.executable, str(PROJECT_DIR / "scripts" / "serve.py"), "--rasa-port", str(rasa_port),
-         "--actions-port", str(actions_port)],
+         "--actions-port", str(actions_port), "--logs", str(tmp_path)],
         cwd=PROJECT_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{rasa_port}"
     deadline = time.monotonic() + 240
