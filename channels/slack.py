@@ -7,8 +7,11 @@
   Slack's retries (whatever their X-Slack-Retry-Reason) and a second subscription to the same
   message are acknowledged and dropped; with REDIS_URL set (a cluster) the deliveries are remembered
   in Redis, so two Rasa instances never both answer. Messages from bots, this app included, and edits are ignored.
-- Replies use Slack's mrkdwn; quick replies are Block Kit buttons, and a click answers like a typed
+- Replies use Slack's mrkdwn, one Slack message per reply (Rasa's Slack output splits texts on blank
+  lines; this one does not); quick replies are Block Kit buttons, and a click answers like a typed
   reply and replaces the buttons with the choice.
+- A chart comes as an image block under its reply's text when its URL is absolute, that is when
+  PUBLIC_BASE_URL is set (Slack fetches images itself); otherwise the text comes alone.
 - SLACK_API_BASE_URL sets the Web API's base URL (GovSlack, Enterprise set-ups, a local fake).
 """
 from __future__ import annotations
@@ -93,6 +96,13 @@ class SharedRecentDeliveries:
             return True
 
 
+def image_blocks(url: str) -> list[dict]:
+    """A Block Kit image block for a chart Slack can fetch (an absolute http(s) URL), else none."""
+    if not url.startswith(("https://", "http://")):
+        return []
+    return [{"type": "image", "image_url": url, "alt_text": "Chart"}]
+
+
 class SlackReplies(OutputChannel):
     """Posts the assistant's replies to a Slack conversation (else to the user), in a thread if given one."""
 
@@ -109,8 +119,23 @@ class SlackReplies(OutputChannel):
         await self.client.chat_postMessage(channel=self.channel or recipient_id, thread_ts=self.thread_ts,
                                            text=text, blocks=blocks)
 
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """A text with a chart is one Slack message: the text, then the image block (if Slack can fetch it)."""
+        if message.get("text") and message.get("image") and not message.get("buttons"):
+            text = to_mrkdwn(message["text"].strip())
+            images = image_blocks(message["image"])
+            await self._post(recipient_id, text, blocks=[
+                {"type": "section", "text": {"type": "mrkdwn", "text": text}}, *images] if images else None)
+            return
+        await super().send_response(recipient_id, message)
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._post(recipient_id, to_mrkdwn(text.strip()))
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        images = image_blocks(image)
+        if images:
+            await self._post(recipient_id, "Chart", blocks=images)
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict], **kwargs: Any
                                      ) -> None:

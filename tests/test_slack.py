@@ -19,7 +19,10 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-from channels.slack import SharedRecentDeliveries
+from slack_sdk.web.async_client import AsyncWebClient
+
+from buyer_dialogue import OEM_BUYER, OPENING, answer_questionnaire
+from channels.slack import SharedRecentDeliveries, SlackReplies
 from conftest import start_assistant, stop_assistant
 from reliability.processes import free_port
 
@@ -28,6 +31,7 @@ pytestmark = pytest.mark.server
 BOT_TOKEN = "xoxb-test-" + uuid.uuid4().hex[:8]
 SIGNING_SECRET = uuid.uuid4().hex
 BOT_USER = "UADVISOR"
+PUBLIC_BASE_URL = "https://advisor.example.com"
 RETRY_REASONS = ["http_timeout", "too_many_redirects", "ssl_error", "connection_failed", "http_error",
                  "unknown_error"]
 WAIT_SECONDS = 60  # how long to wait for the assistant's post to arrive, not a performance bound
@@ -90,10 +94,10 @@ def fake_slack():
 
 @pytest.fixture(scope="module")
 def slack_assistant(tmp_path_factory, fake_slack):
-    """The real servers with Slack on, talking to the fake Web API."""
+    """The real servers with Slack on, talking to the fake Web API, charts linked at PUBLIC_BASE_URL."""
     running = start_assistant(tmp_path_factory.mktemp("slack"), {
         "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_BASE_URL": fake_slack.url})
+        "SLACK_API_BASE_URL": fake_slack.url, "PUBLIC_BASE_URL": PUBLIC_BASE_URL})
     yield running
     stop_assistant(running)
 
@@ -274,3 +278,44 @@ def test_unreachable_redis_still_answers_and_says_why(caplog):
     deliveries = SharedRecentDeliveries(f"redis://127.0.0.1:{free_port()}/0")
     assert deliveries.first_time("Ev1") and deliveries.first_time("Ev1")
     assert "cannot be reached" in caplog.text
+
+
+def test_a_quote_comparison_is_one_post_with_its_chart_as_an_image_block(slack_assistant, fake_slack):
+    channel, user = new_id("D"), new_id("U")
+    send_event(slack_assistant, direct_message(channel, user, "OEM: $8,000 + $2.10/unit, ODM: $500 + $3.40/unit"))
+    post = fake_slack.wait_for("chat.postMessage", channel, 1)[0]
+    section, image = post["blocks"]
+    assert "Break-even: above about 5,769 units" in section["text"]["text"] == post["text"]
+    assert image["type"] == "image" and image["image_url"].startswith(PUBLIC_BASE_URL + "/charts/")
+    served = requests.get(image["image_url"].replace(PUBLIC_BASE_URL, slack_assistant.url), timeout=30)
+    assert served.headers["Content-Type"] == "image/png"
+    assert len(answered_once_then(slack_assistant, fake_slack, channel, user)) == 2
+
+
+def test_recommendation_summary_and_full_comparison_each_arrive_as_one_post(slack_assistant, fake_slack):
+    channel, user = new_id("D"), new_id("U")
+
+    def say(text: str) -> str:
+        posts = len(fake_slack.calls_to("chat.postMessage", channel))
+        send_event(slack_assistant, direct_message(channel, user, text))
+        return fake_slack.wait_for("chat.postMessage", channel, posts + 1)[-1]["text"]
+
+    recommendation = answer_questionnaire(say, OEM_BUYER, say(OPENING))
+    assert recommendation.startswith("I recommend *OEM*") and "Was this helpful?" in recommendation
+    summary = say("summary")
+    assert summary.startswith("*OEM/ODM decision record*") and "*Source*" in summary
+    assert f"<{PUBLIC_BASE_URL}/records/" in summary
+    comparison = say("show me the full comparison")
+    assert "Design Ownership" in comparison and "Risk Level" in comparison
+    before = len(fake_slack.calls_to("chat.postMessage", channel))
+    assert len(answered_once_then(slack_assistant, fake_slack, channel, user)) == before + 1
+
+
+async def test_without_a_public_address_a_chart_reply_is_its_text_alone(fake_slack):
+    """Slack fetches images itself: a chart at a server-relative URL (no PUBLIC_BASE_URL) is left out."""
+    channel = new_id("D")
+    replies = SlackReplies(AsyncWebClient(BOT_TOKEN, base_url=fake_slack.url), channel, None)
+    await replies.send_response(channel, {"text": "Totals:\n\n**OEM** cheaper", "image": "/charts/abc.png"})
+    await replies.send_response(channel, {"image": "/charts/abc.png"})
+    posts = fake_slack.calls_to("chat.postMessage", channel)
+    assert [(post["text"], post.get("blocks")) for post in posts] == [("Totals:\n\n*OEM* cheaper", None)]
