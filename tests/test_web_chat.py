@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -102,5 +103,44 @@ def test_recommendation_reads_with_bold_and_line_breaks(page, assistant):
     expect(recommendation.locator("strong").first).to_have_text("OEM")
     lines = recommendation.inner_text().splitlines()
     assert lines[0].startswith("I recommend OEM") and lines[1].startswith("1. "), lines
+    assert "Was this helpful?" in lines[-1]  # the whole recommendation in one bubble
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "web-chat-recommendation.png"))
+
+    before = replies(page).count()
+    page.locator(".rw-reply", has_text="Decision record").click()
+    record = replies(page).nth(before)
+    expect(record.locator("h1")).to_have_text("OEM/ODM decision record")
+    expect(record).to_contain_text("Source")
+    expect(record.locator("a", has_text="Open the printable record")).to_have_attribute("href", re.compile("/records/"))
+    ask(page, "What's the MOQ for ODM?")  # once its answer is in, any second part of the record would be too
+    expect(replies(page).nth(before + 1)).to_contain_text("50-500 units")
+    expect(replies(page)).to_have_count(before + 2)
+
+
+def test_quote_comparison_shows_its_chart_in_the_conversation(page, assistant):
+    open_chat(page, assistant)
+    ask(page, "OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit, at 3,000 units")
+    expect(replies(page).nth(1)).to_contain_text("Break-even: above about 5,769 units")
+    chart = page.locator(".rw-image-frame").last
+    expect(chart).to_be_visible()
+    assert chart.evaluate("image => image.complete && image.naturalWidth") == 640
+    assert chart.bounding_box()["width"] > 300  # readable: the chart spans the bubble, not a thumbnail
+    chart.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-chat-chart.png"))
+
+
+def test_full_comparison_is_one_message_drawn_as_a_table(page, assistant, snapshot):
+    open_chat(page, assistant)
+    ask(page, "show me the full comparison")
+    table = replies(page).nth(1).locator("table")
+    expect(table.locator("th")).to_have_text(["Factor", "OEM", "ODM"])
+    expect(table.locator("tbody tr")).to_have_count(len(snapshot.factors))
+    expect(table.locator("tbody tr").first.locator("td").first).to_have_text(
+        next(iter(snapshot.factors.values())).row_label)
+    ask(page, "What's the MOQ for ODM?")  # once its answer is in, any second part of the table would be too
+    expect(replies(page).nth(2)).to_contain_text("50-500 units")
+    expect(replies(page)).to_have_count(3)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-chat-comparison.png"))
