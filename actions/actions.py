@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -16,9 +16,11 @@ from actions import answers
 from actions.buyer_text import (
     PROFILE_SLOTS,
     UNSURE,
+    Quote,
+    QuoteComparison,
     QuoteError,
-    break_even_quantity,
     extract_facts,
+    normalise,
     parse_quantity,
     parse_quotes,
     parse_weeks,
@@ -40,8 +42,8 @@ from actions.summary import (
 logger = logging.getLogger(__name__)
 BOTH_MODELS = re.compile(r"\b(acronyms?|both|the two|these terms|those terms|them)\b", re.I)
 ABOUT_A_MODEL = re.compile(r"\b(tell me (more )?about|explain|describe|what is|what's|meaning)\b", re.I)
-QUOTE_QUANTITY = re.compile(r"\b(?:at|for)\s+[\d,.]+\s*k?\s*(?:units?|pcs|pieces?)\b", re.I)
 
+ACTION_LISTEN = "action_listen"
 STORE_UNAVAILABLE = "I can't look that up right now, please try again in a moment."
 DIGRESSION_INTENTS = {"ask_factor", "ask_followup", "ask_definition", "ask_comparison", "ask_feasibility",
                       "compare_quotes", "ask_why", "ask_summary", "greet", "thank", "bot_challenge",
@@ -63,11 +65,12 @@ def latest_text(tracker: Tracker) -> str:
 
 
 def named_models(tracker: Tracker) -> list[str]:
-    """OEM/ODM named in the message (typo-tolerant), else from the extracted entities."""
+    """OEM/ODM named in the message (typo-tolerant) or in the extracted entities, else described
+    ('a toy the factory already sells' -> ODM)."""
     found = answers.models_in(latest_text(tracker))
     for value in entity_values(tracker, "service_model"):
         found += [m for m in answers.models_in(value) if m not in found]
-    return found
+    return found or answers.models_described(latest_text(tracker))
 
 
 def asked_factor(tracker: Tracker, snapshot: Snapshot) -> str | None:
@@ -101,6 +104,73 @@ class StoreAction(Action, ABC):
         """Reply from the snapshot; return the events to apply."""
 
 
+class QuestionAction(StoreAction, ABC):
+    """A free-form question. Before the intent's own answer: a quote follow-up ('and for 6k?'),
+    a subject the table doesn't cover ('defect rate with ODM?'), and a buyer's situation
+    ('1,200 dolls in ten weeks, doable?') are answered as such, whatever intent the NLU picked."""
+
+    def respond(self, dispatcher, tracker, snapshot):
+        events = context_events(dispatcher, tracker, snapshot)
+        return self.answer(dispatcher, tracker, snapshot) if events is None else events
+
+    @abstractmethod
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType]:
+        """The intent's own answer from the snapshot; return the events to apply."""
+
+
+def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType] | None:
+    """Messages whose meaning comes from their content or the context, whatever intent the NLU
+    picked: a quote follow-up, two quotes, a subject next door to the table, a buyer's situation.
+    None when the message is none of these."""
+    events = quote_followup_events(dispatcher, tracker, snapshot)
+    if events is not None:
+        return events
+    text = latest_text(tracker)
+    if len(named_models(tracker)) == 2 and len(answers.models_in(text)) == 2:
+        try:
+            return compare_quotes_events(dispatcher, tracker, parse_quotes(text), quote_quantity(text, tracker))
+        except QuoteError:
+            pass  # not two quotes: an ordinary question naming both models
+    factor = asked_factor(tracker, snapshot)
+    topic = answers.not_covered_topic(text)
+    if topic and (factor or named_models(tracker)):  # next door to the table, not off-topic
+        dispatcher.utter_message(text=answers.answer_not_covered(snapshot, topic, factor))
+        return [SlotSet("last_factor", factor or topic.related[0]), SlotSet("last_model", None)]
+    situation = answers.situation_in(text, factor)
+    if situation:
+        return situation_events(dispatcher, tracker, snapshot, *situation)
+    return None
+
+
+def routed_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
+                  needs_model: bool = False) -> list[EventType] | None:
+    """An answer from the message's content alone, for a message the NLU was unsure of (or called
+    out of scope: then only when it names OEM/ODM too). None when nothing of the table is asked."""
+    events = context_events(dispatcher, tracker, snapshot)
+    if events is not None:
+        return events
+    text = latest_text(tracker)
+    factor, models = asked_factor(tracker, snapshot), named_models(tracker)
+    if needs_model and not answers.models_in(text):
+        return None
+    if factor:
+        return answer_factor_events(dispatcher, snapshot, factor, models, text)
+    if models and not needs_model:
+        return answer_definition_events(dispatcher, snapshot, models)
+    return None
+
+
+def situation_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
+                     quantity: float | None, weeks: float | None) -> list[EventType]:
+    """Which model fits the buyer's situation (every fact in the message), with the launch chart
+    when a date is given."""
+    facts = extract_facts(latest_text(tracker)).facts
+    chart = store_chart(tracker.sender_id, "launch", launch_chart_from_store(snapshot, date.today(), weeks)) \
+        if weeks and weeks > 0 else None
+    dispatcher.utter_message(text=answers.answer_situation(snapshot, facts, quantity, weeks), image=chart)
+    return [SlotSet("last_factor", "development_time" if weeks else "moq"), SlotSet("last_model", None)]
+
+
 def ask_which_factor(dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(
         text="Which part of OEM vs ODM do you mean — MOQ, development time, cost, IP ownership, "
@@ -122,13 +192,13 @@ def answer_definition_events(dispatcher: CollectingDispatcher, snapshot: Snapsho
     return [SlotSet("last_factor", "definition"), SlotSet("last_model", models[0] if len(models) == 1 else None)]
 
 
-class ActionAnswerFactor(StoreAction):
+class ActionAnswerFactor(QuestionAction):
     """One row of the table for OEM, ODM or both; a named order size or deadline is also judged."""
 
     def name(self) -> str:
         return "action_answer_factor"
 
-    def respond(self, dispatcher, tracker, snapshot):
+    def answer(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
         factor = asked_factor(tracker, snapshot)
         models = named_models(tracker)
@@ -144,13 +214,13 @@ class ActionAnswerFactor(StoreAction):
         return events
 
 
-class ActionAnswerFollowup(StoreAction):
+class ActionAnswerFollowup(QuestionAction):
     """'and for OEM?' / 'what about lead time?': resolved against the last question."""
 
     def name(self) -> str:
         return "action_answer_followup"
 
-    def respond(self, dispatcher, tracker, snapshot):
+    def answer(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
         last_factor, last_model = tracker.get_slot("last_factor"), tracker.get_slot("last_model")
         factor = asked_factor(tracker, snapshot)
@@ -170,13 +240,13 @@ class ActionAnswerFollowup(StoreAction):
         return answer_factor_events(dispatcher, snapshot, factor, models, text)
 
 
-class ActionAnswerDefinition(StoreAction):
+class ActionAnswerDefinition(QuestionAction):
     """What OEM / ODM stand for and mean."""
 
     def name(self) -> str:
         return "action_answer_definition"
 
-    def respond(self, dispatcher, tracker, snapshot):
+    def answer(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
         models = named_models(tracker)
         factor = asked_factor(tracker, snapshot)
@@ -188,13 +258,13 @@ class ActionAnswerDefinition(StoreAction):
         return answer_definition_events(dispatcher, snapshot, models)
 
 
-class ActionAnswerComparison(StoreAction):
+class ActionAnswerComparison(QuestionAction):
     """The whole table, or one row side by side when a factor is named."""
 
     def name(self) -> str:
         return "action_answer_comparison"
 
-    def respond(self, dispatcher, tracker, snapshot):
+    def answer(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
         factor = asked_factor(tracker, snapshot)
         if factor:
@@ -219,16 +289,17 @@ def feasibility_replies(snapshot: Snapshot, text: str, bare_numbers: bool) -> tu
     return replies, factor
 
 
-class ActionCheckFeasibility(StoreAction):
+class ActionCheckFeasibility(QuestionAction):
     """'Can I order 100 pieces?', 'I need them in 3 weeks': checked against the table's ranges."""
 
     def name(self) -> str:
         return "action_check_feasibility"
 
-    def respond(self, dispatcher, tracker, snapshot):
+    def answer(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
-        replies, factor = feasibility_replies(snapshot, text, bare_numbers=True)
-        if not replies:
+        weeks = parse_weeks(text)
+        quantity = parse_quantity(text, asked=weeks is None)
+        if quantity is None and weeks is None:
             named_factor = asked_factor(tracker, snapshot)
             if named_factor:  # "can I get exclusivity with ODM?": no figure to check, but a row to give
                 return answer_factor_events(dispatcher, snapshot, named_factor, named_models(tracker), text)
@@ -236,11 +307,7 @@ class ActionCheckFeasibility(StoreAction):
                                           "(e.g. \"in 6 weeks\", \"by March 1\") and I'll check it against "
                                           "OEM's and ODM's typical ranges.")
             return []
-        weeks = parse_weeks(text)
-        chart = store_chart(tracker.sender_id, "launch", launch_chart_from_store(snapshot, date.today(), weeks)) \
-            if weeks and weeks > 0 else None
-        dispatcher.utter_message(text="\n\n".join(replies), image=chart)
-        return [SlotSet("last_factor", factor), SlotSet("last_model", None)]
+        return situation_events(dispatcher, tracker, snapshot, quantity, weeks)
 
 
 class ActionCompareQuotes(Action):
@@ -256,36 +323,47 @@ class ActionCompareQuotes(Action):
         except QuoteError as err:
             dispatcher.utter_message(text=str(err))
             return []
-        oem, odm = comparison.quotes["OEM"], comparison.quotes["ODM"]
-        cur = comparison.currency or ""
-        money = (lambda v: f"{cur}{v:,.2f}")
-        lines = []
-        if not cur:
-            lines.append("No currency was given, so I assume both quotes use the same one.")
-        at_quantity = QUOTE_QUANTITY.search(text)
-        quantity = parse_quantity(at_quantity.group(0)) if at_quantity else None
-        slot_quantity = tracker.get_slot("order_quantity")
-        quantity = quantity or (slot_quantity if isinstance(slot_quantity, (int, float)) else None)
-        breakeven = break_even_quantity(oem, odm)
-        if quantity:
-            totals = {q.model: q.total(quantity) for q in (oem, odm)}
-            cheaper = min(totals, key=totals.get)
-            lines.append(f"At {quantity:,.0f} units: OEM {money(totals['OEM'])}, ODM {money(totals['ODM'])} — "
-                         f"{cheaper} is cheaper by {money(abs(totals['OEM'] - totals['ODM']))}.")
-        else:
-            lines.append("Tell me your order quantity (e.g. \"at 1,000 units\") for totals; meanwhile:")
-        if breakeven:
-            lines.append(f"Break-even: above about {breakeven:,.0f} units OEM's lower unit price "
-                         f"({money(oem.per_unit)} vs {money(odm.per_unit)}) outweighs its higher fixed cost "
-                         f"({money(oem.fixed)} vs {money(odm.fixed)}).")
-        else:
-            cheaper = "OEM" if oem.total(1) <= odm.total(1) else "ODM"
-            lines.append(f"No break-even: {cheaper}'s quote is cheaper at every quantity.")
-        lines.append("These are your quotes' numbers; the comparison table itself has no prices "
-                     "(its Unit Cost row: OEM higher initial cost, lower per-unit at scale).")
-        chart = store_chart(tracker.sender_id, "quote", quote_chart(oem, odm, quantity, breakeven, comparison.currency))
-        dispatcher.utter_message(text="\n".join(lines), image=chart)
-        return []
+        return compare_quotes_events(dispatcher, tracker, comparison, quote_quantity(text, tracker))
+
+
+def quote_quantity(text: str, tracker: Tracker) -> float | None:
+    """The order size to total two quotes at: said in the message ('qty 5000'), else the profile's."""
+    quantity = parse_quantity(text)
+    slot_quantity = tracker.get_slot("order_quantity")
+    return quantity or (slot_quantity if isinstance(slot_quantity, (int, float)) else None)
+
+
+def compare_quotes_events(dispatcher: CollectingDispatcher, tracker: Tracker, comparison: QuoteComparison,
+                          quantity: float | None) -> list[EventType]:
+    """The quote comparison with its chart; the quotes are remembered for follow-ups ('and for 6k?')."""
+    reply, breakeven = answers.answer_quotes(comparison, quantity)
+    oem, odm = comparison.quotes["OEM"], comparison.quotes["ODM"]
+    chart = store_chart(tracker.sender_id, "quote", quote_chart(oem, odm, quantity, breakeven, comparison.currency))
+    dispatcher.utter_message(text=reply, image=chart)
+    remembered = {"currency": comparison.currency,
+                  "quotes": {code: [q.fixed, q.per_unit] for code, q in comparison.quotes.items()}}
+    return [SlotSet("quotes", remembered), SlotSet("last_factor", "quotes"), SlotSet("last_model", None)]
+
+
+def remembered_quotes(tracker: Tracker) -> QuoteComparison | None:
+    saved = tracker.get_slot("quotes")
+    if not isinstance(saved, dict) or set(saved.get("quotes") or {}) != set(MODELS):
+        return None
+    return QuoteComparison({code: Quote(code, *saved["quotes"][code]) for code in MODELS}, saved.get("currency"))
+
+
+def quote_followup_events(dispatcher: CollectingDispatcher, tracker: Tracker,
+                          snapshot: Snapshot) -> list[EventType] | None:
+    """'and for 6k?' right after a quote comparison: the remembered quotes at the new quantity;
+    None when the message is not such a follow-up."""
+    comparison = remembered_quotes(tracker)
+    text = latest_text(tracker)
+    if comparison is None or tracker.get_slot("last_factor") != "quotes" or asked_factor(tracker, snapshot):
+        return None
+    quantity = parse_quantity(text, asked=True)
+    if quantity is None or parse_weeks(text) is not None:
+        return None
+    return compare_quotes_events(dispatcher, tracker, comparison, quantity)
 
 
 # ----------------------------------------------------------------------------- the recommendation
@@ -302,6 +380,15 @@ def profile_events(facts: dict, tracker: Tracker) -> tuple[list[EventType], list
     return events, changes
 
 
+def readable_snapshot() -> Snapshot | None:
+    """The knowledge store's snapshot, or None (logged) when it cannot be read."""
+    try:
+        return default_store().snapshot()
+    except (SQLAlchemyError, LookupError, OSError) as err:
+        logger.error("knowledge store unavailable: %s", err)
+        return None
+
+
 class ActionUpdateProfile(Action):
     """Takes every buyer fact from a message before the questionnaire runs (opening line, what-if)."""
 
@@ -309,13 +396,27 @@ class ActionUpdateProfile(Action):
         return "action_update_profile"
 
     async def run(self, dispatcher, tracker, domain):
-        extraction = extract_facts(latest_text(tracker))
+        text = latest_text(tracker)
+        snapshot = readable_snapshot()
+        followup = quote_followup_events(dispatcher, tracker, snapshot) if snapshot else None
+        if followup is not None:  # "and for 6k?" after a quote comparison: not a change of the order
+            return followup + [FollowupAction(ACTION_LISTEN)]
+        extraction = extract_facts(text)
         events, changes = profile_events(extraction.facts, tracker)
         if extraction.problem:
             dispatcher.utter_message(text=extraction.problem)
+        situation = answers.situation_in(text) if snapshot else None
         if tracker.get_slot("recommendation") and extraction.facts:
             before = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
             events.append(SlotSet("profile_before_change", before))
+            if situation:  # "we're aiming for early September, ok?": the check itself, then the re-evaluation
+                quantity, weeks = situation
+                checks = ([answers.answer_quantity_feasibility(snapshot, quantity)] if quantity else []) + (
+                    [answers.answer_time_feasibility(snapshot, weeks)] if weeks and weeks > 0 else [])
+                dispatcher.utter_message(text="\n".join(checks))
+        elif situation:  # "15k sets for a department store, which way?": the table's answer first
+            dispatcher.utter_message(text=answers.answer_situation(snapshot, extraction.facts, *situation, offer=False)
+                                     + "\nFor a full recommendation, a few quick questions:")
         elif changes:
             dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
         return events + [SlotSet("invalid_answers", 0)]
@@ -336,6 +437,12 @@ class ValidateBuyerProfileForm(FormValidationAction):
         events, changes = profile_events(extraction.facts, tracker)
         if changes:
             dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
+        snapshot = readable_snapshot() if asked else None
+        side_answer = answers.side_question_reply(snapshot, latest_text(tracker)) if snapshot else None
+        if side_answer and asked:  # "is ODM cheaper up front? and no, no drawings yet": answer it, keep the fact
+            dispatcher.utter_message(text=side_answer)
+            if not extraction.facts:
+                return [SlotSet(asked, None)]
         if not asked or asked in extraction.facts:
             return events + [SlotSet("invalid_answers", 0)]
         if extraction.facts and not extraction.problem:  # answered another question: take it, ask again
@@ -347,7 +454,7 @@ class ValidateBuyerProfileForm(FormValidationAction):
             return events + [SlotSet(asked, UNSURE), SlotSet("invalid_answers", 0)]
         if extraction.problem:
             dispatcher.utter_message(text=extraction.problem)
-        elif intent == "out_of_scope":
+        elif intent == "out_of_scope" and not side_answer:
             dispatcher.utter_message(response="utter_out_of_scope")
         elif not events:
             dispatcher.utter_message(text=f"Sorry, I didn't catch that. {HINTS[asked]} Or say \"not sure\" to skip.")
@@ -429,13 +536,32 @@ class ActionSummary(StoreAction):
         return []
 
 
-class ActionDefaultAskAffirmation(StoreAction):
-    """Two-stage fallback, first stage: 'did you mean …?' with concrete questions as choices."""
+class ActionOutOfScope(StoreAction):
+    """Off-topic for the NLU: still answered when the message names OEM/ODM and a subject next
+    door to the table or a row of it ('is it legal to rebrand an ODM toy?'); else the scope message."""
 
     def name(self) -> str:
-        return "action_default_ask_affirmation"
+        return "action_out_of_scope"
 
     def respond(self, dispatcher, tracker, snapshot):
+        events = routed_events(dispatcher, tracker, snapshot, needs_model=True)
+        if events is None:
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        return events
+
+
+class ActionAnswerUnclear(StoreAction):
+    """A message the NLU is unsure of: answered from its content when it names something of the
+    table; else 'did you mean …?' with concrete questions as choices."""
+
+    def name(self) -> str:
+        return "action_answer_unclear"
+
+    def respond(self, dispatcher, tracker, snapshot):
+        events = routed_events(dispatcher, tracker, snapshot)
+        if events is not None:
+            return events
         factor = asked_factor(tracker, snapshot)
         models = named_models(tracker)
         buttons = []

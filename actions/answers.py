@@ -281,11 +281,13 @@ def answer_not_covered(snapshot: Snapshot, topic: NotCoveredTopic, factor: str |
     return "\n".join(lines)
 
 
-def answer_situation(snapshot: Snapshot, quantity: float | None, weeks: float | None, offer: bool = True) -> str:
-    """A buyer's order size and/or launch time judged against the table: which model fits, the
-    decision core's reasons with their rows, the tension when the two facts point different ways,
-    and each model's range."""
-    rec = recommend(BuyerProfile(order_quantity=quantity, weeks_to_launch=weeks if weeks and weeks > 0 else None),
+def answer_situation(snapshot: Snapshot, facts: dict, quantity: float | None, weeks: float | None,
+                     offer: bool = True) -> str:
+    """A buyer's situation judged against the table: which model fits the facts given (order size,
+    launch time, and any design, IP, budget or stage said alongside), the decision core's reasons
+    with their rows, the tension when facts point different ways, and each model's range."""
+    known = {**facts, "order_quantity": quantity, "weeks_to_launch": weeks if weeks and weeks > 0 else None}
+    rec = recommend(BuyerProfile(**{k: v for k, v in known.items() if k in BuyerProfile.__dataclass_fields__}),
                     snapshot)
     leaning = any(r.favours for r in rec.reasons)
     lines = [f"From the table, **{rec.model}** fits that better:" if leaning else "From the table, both models can work:"]
@@ -311,7 +313,8 @@ def situation_in(text: str, asked_about: str | None = None) -> tuple[float | Non
     """The order size and/or launch time of a buyer's situation question ("1,200 dolls in ten weeks,
     doable?"), or None when the message is not one. Numbers count only with their words around them."""
     clean = normalise(text or "")
-    if asked_about not in (None, "moq", "development_time", "best_for") or not _VOCABULARY.situation_asks.search(clean):
+    asks = _VOCABULARY.situation_asks.search(clean) or (asked_about is None and clean.rstrip().endswith("?"))
+    if asked_about not in (None, "moq", "development_time", "best_for") or not asks:
         return None
     quantity, weeks = parse_quantity(clean), parse_weeks(clean)
     return None if quantity is None and weeks is None else (quantity, weeks)

@@ -61,6 +61,7 @@ _QUANTITY_NOUNS = _VOCABULARY.quantity_nouns
 _NOT_ORDER = re.compile(rf"\s*(?:[a-z]+\s+)?(?:{_VOCABULARY.not_order_nouns})(?![\w-])")
 _QUANTITY_CUE_BEFORE = re.compile(r"\b(order(?:ing)?|quantity|qty|moq|batch|run|make|need|want|buy|produce|"
                                   r"volume|about|around|roughly|approximately|approx|~|for|of)\s*(?:of\s+)?$")
+_PER_UNIT_AFTER_NUMBER = re.compile(r"\s*(?:/|per\b|each\b|apiece\b|ea\b|a (?:unit|piece|pc)\b)")
 _YEAR_CUE_BEFORE = re.compile(r"\b(in|by|until|before|of|early|late|mid|since|founded|established|est\.?|"
                               r"started|from|circa)\s*$")
 
@@ -124,8 +125,8 @@ def find_quantities(text: str) -> list[Number]:
             continue
         if match.group("word") and match.group("word") in ("a", "an") and not match.group("mult"):
             continue
-        if _NOT_ORDER.match(text, match.end()):
-            continue  # "our 12 stores", "3 designers", "founded 5 years ago"
+        if _NOT_ORDER.match(text, match.end()) or _PER_UNIT_AFTER_NUMBER.match(text, match.end()):
+            continue  # "our 12 stores", "3 designers", "founded 5 years ago", "2.10 per unit"
         value = _value(match)
         after = text[match.end():match.end() + 40]
         cued = bool(re.match(rf"\s*(?:(?!of\b|the\b|in\b|by\b|for\b)\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b", after)) or bool(
@@ -253,12 +254,12 @@ def describe_weeks(weeks: float) -> str:
 # ------------------------------------------------------------------------------- money and quotes
 
 _MONEY = re.compile(
-    r"(?P<neg>-\s*)?(?P<cur_before>[$€£]|usd|us\$|eur|gbp|rmb|cny)?\s*(?P<amount>\d+(?:[.,]\d{1,2})?)(?!\d)\s*(?P<k>k\b)?"
+    r"(?P<neg>(?<![\w\s])-|(?<=\s)-(?=[$€£\d]))?(?P<cur_before>[$€£]|usd|us\$|eur|gbp|rmb|cny)?\s*(?P<amount>\d+(?:[.,]\d{1,2})?)(?!\d)\s*(?P<k>k\b)?"
     r"\s*(?P<cur_after>usd|eur|gbp|rmb|cny|dollars?|bucks|euros?|pounds?|\$|€|£)?"
     r"(?P<per_unit>\s*(?:/|per|a|an|each)\s*(?:unit|pc|pcs|piece|item|toy|ea|u)\b|\s*(?:each|apiece|ea|a pop)\b)?")
 _PER_UNIT_AFTER = re.compile(rf"\s*(?:/|per|a|an)\s*(?:{_QUANTITY_NOUNS})\b")
-_PER_UNIT_BEFORE = re.compile(r"\b(unit price|unit cost|per[- ]unit|per[- ]piece|price per \w+|cost per \w+|"
-                              r"per pc|unit)\W*(?:of|is|at|=|:)?\W*$")
+_PER_UNIT_BEFORE = re.compile(r"(?:\b(unit price|unit cost|per[- ]unit|per[- ]piece|price per \w+|cost per \w+|"
+                              r"per pc|unit)\W*(?:of|is|at|=|:)?|@|\bat)\W*$")
 _FIXED_WORDS = re.compile(r"\b(tooling|mould|mold|moulds|molds|setup|set-up|set up|fees?|nre|development|"
                           r"design fee|one-off|one off|upfront|up-front|up front|fixed|sampling|samples?|"
                           r"engineering|start-up cost|startup cost|initial)\b")
@@ -305,8 +306,11 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
     for m in _MONEY.finditer(segment):
         if not m.group("amount") or re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", segment[m.end():]):
             continue  # not money: "at 10000 units" is the order size
-        if re.match(r"\s*(?:%|percent|weeks?|months?|days?|years?)\b", segment[m.end():]):
-            continue
+        if re.match(r"\s*(?:%|percent|weeks?|months?|days?|years?)\b", segment[m.end():]) or (
+                not (m.group("cur_before") or m.group("cur_after"))
+                and _QUANTITY_CUE_BEFORE.search(segment[max(0, m.start() - 20):m.start()])
+                and not _FIXED_WORDS.search(segment[max(0, m.start() - 20):m.start()])):
+            continue  # a duration, a share, or the order size ("qty 8000")
         amount = float(Price.fromstring(m.group("amount")).amount) * (1000 if m.group("k") else 1)
         if m.group("neg"):
             raise QuoteError(f"The {code} quote has a negative amount ({m.group(0).strip()}); prices can't be negative.")
@@ -330,6 +334,24 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
     return Quote(code, sum(fixed_amounts) + sum(unmarked), unit_amounts[0])
 
 
+_CLAUSE_BREAK = re.compile(r"\s*(?:;|\||\n|(?<!\d)\.(?!\d)|\s/\s|\bvs\.?(?=\s)|\bversus\b|\bwhile\b|\bwhereas\b|"
+                           r"\bcompared (?:to|with)\b|\band the\b)\s*")
+
+
+def _quote_segments(text: str, marks: list[tuple[int, int, str]]) -> list[tuple[str, str]]:
+    """Each model's part of the message: its own clause when each model has one ("Tooling is $4,500 +
+    $1.10/unit from the OEM plant; the ODM one is ..."), else the text after its name, or before it
+    when the figures come first ("$10,000 tooling @ $0.80 (OEM) vs ...")."""
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c]
+    owners = [[code for code, pattern in _VOCABULARY.model_names.items() if pattern.search(c)] for c in clauses]
+    if sorted(code for codes in owners for code in codes) == ["ODM", "OEM"] and all(len(c) < 2 for c in owners):
+        return [(codes[0], clause) for codes, clause in zip(owners, clauses) if len(codes) == 1]
+    if any(m.group("amount") for m in _MONEY.finditer(text[:marks[0][0]])):
+        return [(code, text[marks[i - 1][1] if i else 0: start]) for i, (start, _, code) in enumerate(marks)]
+    return [(code, text[end: marks[i + 1][0] if i + 1 < len(marks) else len(text)])
+            for i, (_, end, code) in enumerate(marks)]
+
+
 def parse_quotes(text: str) -> QuoteComparison:
     """Read 'OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit' into one quote per model."""
     text = normalise(text)
@@ -339,9 +361,8 @@ def parse_quotes(text: str) -> QuoteComparison:
                          "'OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit'.")
     quotes: dict[str, Quote] = {}
     currencies: set[str] = set()
-    for i, (_, end, code) in enumerate(marks):
-        segment = text[end: marks[i + 1][0] if i + 1 < len(marks) else len(text)]
-        if code in quotes or not _MONEY.search(segment):
+    for code, segment in _quote_segments(text, marks):
+        if code in quotes or not any(m.group("amount") for m in _MONEY.finditer(segment)):
             continue  # a model named again without figures ("..., so OEM or ODM?")
         quotes[code] = _read_quote(code, segment, currencies)
     missing = [code for code in ("OEM", "ODM") if code not in quotes]

@@ -245,8 +245,19 @@ async def test_quotes_at_a_quantity_in_the_message():
     assert "No currency was given" in text and "At 10,000 units: OEM 29,000.00, ODM 40,400.00" in text
 
 
-async def test_did_you_mean_offers_concrete_questions():
-    text, _, buttons = await run(act.ActionDefaultAskAffirmation(),
-                                 make_tracker("mnimum ordr odm", "nlu_fallback"))
+async def test_an_unclear_message_naming_a_row_is_answered_from_its_content():
+    text, _, _ = await run(act.ActionAnswerUnclear(), make_tracker("mnimum ordr odm", "nlu_fallback"))
+    assert "50-500" in text and "Minimum Order Quantity" in text
+
+
+async def test_an_unclear_message_naming_nothing_gets_did_you_mean_with_concrete_questions():
+    text, _, buttons = await run(act.ActionAnswerUnclear(), make_tracker("hmm and the other bit then", "nlu_fallback"))
     assert "Did you mean" in text and "only help with" in text
-    assert buttons[0]["payload"] == "What is the Minimum Order Quantity (MOQ) for ODM?"
+    assert buttons[0]["payload"] == "Help me choose between OEM and ODM"
+
+
+async def test_out_of_scope_naming_a_model_and_a_neighbouring_subject_says_the_table_does_not_cover_it():
+    text, _, _ = await run(act.ActionOutOfScope(), make_tracker("is it legal to rebrand an ODM toy", "out_of_scope"))
+    assert "doesn't cover legal questions" in text and "Design Ownership" in text
+    text, _, _ = await run(act.ActionOutOfScope(), make_tracker("can you order me a pizza", "out_of_scope"))
+    assert text == "<utter_out_of_scope>"
