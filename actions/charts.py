@@ -33,7 +33,7 @@ def _figure() -> Figure:
     return figure
 
 
-def _png(figure: Figure) -> bytes:
+def to_png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
@@ -42,7 +42,7 @@ def _png(figure: Figure) -> bytes:
 def quote_chart(oem: Quote, odm: Quote, quantity: float | None, breakeven: float | None,
                 currency: str | None) -> bytes:
     """`quote_figure` as PNG."""
-    return _png(quote_figure(oem, odm, quantity, breakeven, currency))
+    return to_png(quote_figure(oem, odm, quantity, breakeven, currency))
 
 
 def quote_figure(oem: Quote, odm: Quote, quantity: float | None, breakeven: float | None,
@@ -76,7 +76,7 @@ def quote_figure(oem: Quote, odm: Quote, quantity: float | None, breakeven: floa
     axes.set_title("Your two quotes: total cost by order size", fontsize=11)
     axes.grid(alpha=0.3)
     axes.legend(loc="lower right", fontsize=8.5, frameon=False)
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.14, right=0.97, top=0.91, bottom=0.14)  # fixed margins: tight_layout draws twice
     return figure
 
 
@@ -89,7 +89,7 @@ def launch_verdict(weeks: float, window: tuple[float, float]) -> str:
 def launch_chart(today: date, launch_date: date, windows: dict[str, tuple[float, float]],
                  labels: dict[str, str], source: str) -> bytes:
     """`launch_figure` as PNG."""
-    return _png(launch_figure(today, launch_date, windows, labels, source))
+    return to_png(launch_figure(today, launch_date, windows, labels, source))
 
 
 def launch_figure(today: date, launch_date: date, windows: dict[str, tuple[float, float]],
@@ -125,13 +125,13 @@ def launch_figure(today: date, launch_date: date, windows: dict[str, tuple[float
     axes.set_title("Development time against your launch date", fontsize=11)
     axes.grid(axis="x", alpha=0.3)
     figure.text(0.01, 0.01, source, fontsize=6.5, color="#5f6368")
-    figure.tight_layout(rect=(0, 0.03, 1, 1))
+    figure.subplots_adjust(left=0.2, right=0.97, top=0.91, bottom=0.24)
     return figure
 
 
 def launch_chart_from_store(snapshot: Snapshot, today: date, weeks: float) -> bytes:
     """`launch_figure_from_store` as PNG."""
-    return _png(launch_figure_from_store(snapshot, today, weeks))
+    return to_png(launch_figure_from_store(snapshot, today, weeks))
 
 
 def launch_figure_from_store(snapshot: Snapshot, today: date, weeks: float) -> Figure:

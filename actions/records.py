@@ -3,8 +3,8 @@
 Each chart and record gets a random, unguessable token (`secrets.token_urlsafe`): the Rasa server
 serves them at /charts/<token>.png and /records/<token> (channels/record_pages.py) to whoever holds
 the link, and to no one else. A conversation's identical charts share one row (cached by content).
-They are deleted with their conversation: by the retention purge (scripts/purge_trackers.py) and by
-`erase_records(sender_id)`.
+They are deleted with their conversation (`delete_for_senders`, registered in reliability/erasure.py):
+by the retention purge and by a buyer's "forget me".
 
 Links are relative to the Rasa server unless PUBLIC_BASE_URL (the address buyers reach it at, e.g.
 https://advisor.example.com) is set; Slack shows charts only then, since Slack fetches them itself.
@@ -146,8 +146,3 @@ def delete_for_senders(connection: sa.engine.Connection, senders) -> None:
         if sa.inspect(connection).has_table(table.name):
             connection.execute(sa.delete(table).where(table.c.sender_id.in_(senders)))
 
-
-def erase_records(sender_id: str) -> None:
-    """Deletes one conversation's charts and records (for "forget me")."""
-    with engine().begin() as connection:
-        delete_for_senders(connection, [sender_id])

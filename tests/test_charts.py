@@ -16,6 +16,7 @@ from actions.charts import (
     launch_verdict,
     quote_chart,
     quote_figure,
+    to_png,
 )
 
 OEM, ODM = Quote("OEM", 8000, 2.10), Quote("ODM", 500, 3.40)
@@ -25,7 +26,7 @@ MAX_BYTES = 60_000
 
 def texts(figure) -> list[str]:
     """Every text drawn on the figure: titles, labels, tick labels, annotations, legend entries."""
-    figure.canvas.draw()
+    to_png(figure)  # drawing places the tick labels
     return [t.get_text() for t in figure.findobj(lambda artist: hasattr(artist, "get_text")) if t.get_text()]
 
 

@@ -1,0 +1,86 @@
+"""`make report` (scripts/usage_report.py) on a real SQLite tracker store: exact counts on generated
+conversations (bench/report_data.py), the --html page, and a report after real conversations."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from buyer_dialogue import OEM_BUYER, OPENING, answer_questionnaire
+from conftest import PROJECT_DIR
+
+sys.path.insert(0, str(PROJECT_DIR / "bench"))
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+import report_data  # noqa: E402
+import usage_report  # noqa: E402
+
+CONVERSATIONS = 1000
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('report') / 'trackers.db'}"
+    return url, report_data.generate(url, CONVERSATIONS)
+
+
+def run_report(url: str, *args: str) -> str:
+    result = subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "usage_report.py"), "--db", url, *args],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_report_counts_exactly_what_the_conversations_did(generated):
+    url, expected = generated
+    until = datetime.now(timezone.utc)
+    found = usage_report.build_report(sa.create_engine(url, future=True), until - timedelta(days=31), until)
+    assert (found.conversations, found.messages) == (expected.conversations, expected.messages)
+    assert found.recommendations == expected.recommendations and found.recommended > 0
+    assert found.questionnaires == expected.questionnaires
+    assert found.dropped_at == expected.dropped_at and len(found.dropped_at) == len(report_data.QUESTIONS)
+    assert found.fallbacks == expected.fallbacks and found.fallback_messages == expected.fallback_messages
+    assert found.feedback == expected.feedback
+    assert set(found.typed_feedback) == set(report_data.TYPED_FEEDBACK.values())  # clicks are not "typed"
+    assert sum(found.messages_per_day.values()) == expected.messages
+
+
+def test_a_period_counts_only_its_own_messages(generated):
+    url, expected = generated
+    until = datetime.now(timezone.utc)
+    week = usage_report.build_report(sa.create_engine(url, future=True), until - timedelta(days=7), until)
+    assert 0 < week.messages < expected.messages
+    assert min(week.messages_per_day) >= (until - timedelta(days=7)).date()
+
+
+def test_make_report_prints_the_figures_and_writes_a_page_with_charts(generated, tmp_path):
+    url, expected = generated
+    page = tmp_path / "report.html"
+    started = time.monotonic()
+    printed = run_report(url, "--html", str(page))
+    assert time.monotonic() - started < 60  # "seconds": bench/report_data.py measures 10,000 conversations
+    assert f"Conversations: {expected.conversations:,}; buyers' messages: {expected.messages:,}" in printed
+    assert (f"OEM {expected.recommendations['OEM']:,}, ODM {expected.recommendations['ODM']:,}" in printed)
+    top_text, top_times = expected.fallback_messages.most_common(1)[0]
+    assert f"{top_times:>6,}× {top_text!r}" in printed
+    html = page.read_text()
+    assert html.count('<img src="data:image/png;base64,') == 3 and "What to teach next".lower() in html.lower()
+
+
+def test_an_empty_store_says_so(tmp_path):
+    assert "no conversations yet" in run_report(f"sqlite:///{tmp_path / 'empty.db'}")
+
+
+@pytest.mark.server
+def test_report_after_real_conversations_mentions_the_recommendation_and_feedback(assistant, sender):
+    said = lambda text: assistant.say(sender, text)  # noqa: E731
+    assert "I recommend" in answer_questionnaire(said, OEM_BUYER, said(OPENING))
+    said("/feedback_helpful")
+    printed = run_report(f"sqlite:///{assistant.log.parent / 'trackers.db'}")
+    recommended = re.search(r"Recommendations: reached in (\d+) of \d+ conversations .*: OEM (\d+), ODM (\d+)", printed)
+    assert recommended and int(recommended[1]) >= 1 and int(recommended[2]) >= 1, printed
+    assert int(re.search(r"👍 helpful (\d+)", printed)[1]) >= 1, printed
