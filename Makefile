@@ -21,7 +21,7 @@ CHROMIUM := /usr/bin/chromium
 # The cluster profile's servers, from Debian's packages (Debian 12 ships PostgreSQL 15).
 CLUSTER_PROGRAMS := /usr/lib/postgresql/15/bin/postgres /usr/bin/redis-server /usr/sbin/nginx
 
-.PHONY: run test setup knowledge nlp train validate web browser clean run-cluster cluster-deps bench purge-trackers
+.PHONY: run test setup knowledge nlp train validate web browser clean run-cluster cluster-deps bench purge-trackers report
 
 $(VENV)/installed: pyproject.toml constraints.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install it (pyenv install 3.10.13) or set PYTHON310=/path/to/python3.10"; exit 1; }
@@ -87,11 +87,18 @@ bench: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET)
 	$(PY) bench/nlu_eval.py --cross-validation 3
 	$(PY) bench/load.py
 	$(PY) bench/footprint.py
+	$(PY) bench/charts.py
+	$(PY) bench/report_data.py
 	$(PY) bench/report.py
 
 # Data retention: delete conversations idle for more than TRACKER_RETENTION_DAYS (default 90; DAYS=... overrides).
 purge-trackers: $(VENV)/installed
 	$(PY) scripts/purge_trackers.py $(if $(DAYS),--days $(DAYS))
+
+# How the assistant is doing, from the tracker store: the last 30 days (DAYS=7 for another period;
+# HTML=build/report.html also writes a page with charts).
+report: $(VENV)/installed
+	@$(PY) scripts/usage_report.py $(if $(DAYS),--days $(DAYS)) $(if $(HTML),--html $(HTML))
 
 validate: $(SPACY_MODEL)
 	$(RASA) data validate --fail-on-warnings

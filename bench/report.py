@@ -1,4 +1,4 @@
-"""The README's benchmark table, in Markdown, from build/bench/{nlu,load,footprint}.json.
+"""The README's benchmark table, in Markdown, from build/bench/{nlu,load,footprint,charts,report}.json.
 
 Run after `make bench` (which runs it); paste the output into README.md's Benchmarks section.
 Each row: what, target, result, met or not. Latency and throughput are quoted as ratios to the stock
@@ -83,10 +83,22 @@ def footprint_rows(footprint: dict) -> list[str]:
             row("Model size", "", f"{footprint['model_mb']:.1f} MB", None)]
 
 
+def visuals_rows(charts: dict, report: dict) -> list[str]:
+    rows = [row(f"{name.capitalize()} chart: rendering p50 / p95, size", "<= 150 ms, <= 60 kB",
+                f"{chart['p50_ms']:.0f} / {chart['p95_ms']:.0f} ms, {chart['bytes'] / 1000:.0f} kB",
+                chart["p95_ms"] <= 150 and chart["bytes"] <= 60_000) for name, chart in charts.items()]
+    if report:
+        rows.append(row(f"`make report` on {report['conversations']:,} conversations ({report['messages']:,} "
+                        "messages): text / --html", "seconds",
+                        f"{report['report_s']:.1f} / {report['report_html_s']:.1f} s", report["report_html_s"] <= 10))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.parse_args(argv)
-    rows = understanding_rows(load("nlu")) + speed_rows(load("load")) + footprint_rows(load("footprint"))
+    rows = (understanding_rows(load("nlu")) + speed_rows(load("load")) + footprint_rows(load("footprint"))
+            + visuals_rows(load("charts"), load("report")))
     if not rows:
         print("No results yet: run `make bench`.", file=sys.stderr)
         return 1
