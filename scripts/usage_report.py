@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default=None, help="tracker store URL (default TRACKER_DB_URL / TRACKER_DB)")
     args = parser.parse_args(argv)
     url = args.db or tracker_db_url(os.environ)
-    source = sa.engine.make_url(url).__repr__()  # the password hidden
+    source = sa.engine.make_url(url).render_as_string(hide_password=True)
     engine = sa.create_engine(url, future=True)
     started = time.perf_counter()
     try:
