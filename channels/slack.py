@@ -41,10 +41,12 @@ REMEMBER_SECONDS = 3600
 
 
 def to_mrkdwn(text: str) -> str:
-    """The assistant's Markdown as Slack mrkdwn: escapes, **bold**, [links](url), # headings, - lists."""
+    """The assistant's Markdown as Slack mrkdwn: escapes, **bold**, [links](url), # headings, - lists.
+    A link relative to the assistant's server (no PUBLIC_BASE_URL) leads nowhere in Slack: its text stays."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = re.sub(r"\*\*(.+?)\*\*", r"*\1*", text)
-    text = re.sub(r"\[([^\]]+)\]\((\S+?)\)", r"<\2|\1>", text)
+    text = re.sub(r"\[([^\]]+)\]\((https?://\S+?)\)", r"<\2|\1>", text)
+    text = re.sub(r"\[([^\]]+)\]\(/\S*?\)", r"\1", text)
     text = re.sub(r"^#+\s+(.+)$", r"*\1*", text, flags=re.MULTILINE)
     return re.sub(r"^[-*]\s+", "• ", text, flags=re.MULTILINE)
 

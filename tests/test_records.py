@@ -4,6 +4,7 @@ the real headless browser."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import time
 import unicodedata
@@ -148,6 +149,15 @@ def test_summary_links_a_record_page_with_the_recommendation_source_and_charts(a
     assert download.headers["Content-Disposition"].startswith('attachment; filename="decision-record-')
     assert "**OEM** (confidence:" in download.text and f"]({assistant.url}/charts/" in download.text
     assert requests.get(re.sub(r"/records/.*", "/records/" + "A" * 32, url), timeout=30).status_code == 404
+
+
+@pytest.mark.server
+def test_streamed_rest_replies_keep_each_text_whole(assistant, sender):
+    reply = requests.post(f"{assistant.url}/webhooks/rest/webhook?stream=true", timeout=30,
+                          json={"sender": sender, "message": "summary"})
+    messages = [json.loads(line) for line in reply.text.splitlines() if line.strip()]
+    assert len(messages) == 1 and messages[0]["text"].startswith("# OEM/ODM decision record")
+    assert "\n\n## Source\n" in messages[0]["text"]
 
 
 @pytest.mark.server

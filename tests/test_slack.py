@@ -312,10 +312,13 @@ def test_recommendation_summary_and_full_comparison_each_arrive_as_one_post(slac
 
 
 async def test_without_a_public_address_a_chart_reply_is_its_text_alone(fake_slack):
-    """Slack fetches images itself: a chart at a server-relative URL (no PUBLIC_BASE_URL) is left out."""
+    """Slack fetches images itself: a chart at a server-relative URL (no PUBLIC_BASE_URL) is left out,
+    and a relative link keeps only its text."""
     channel = new_id("D")
     replies = SlackReplies(AsyncWebClient(BOT_TOKEN, base_url=fake_slack.url), channel, None)
     await replies.send_response(channel, {"text": "Totals:\n\n**OEM** cheaper", "image": "/charts/abc.png"})
     await replies.send_response(channel, {"image": "/charts/abc.png"})
+    await replies.send_response(channel, {"text": "[Open the printable record](/records/abc)"})
     posts = fake_slack.calls_to("chat.postMessage", channel)
-    assert [(post["text"], post.get("blocks")) for post in posts] == [("Totals:\n\n*OEM* cheaper", None)]
+    assert [(post["text"], post.get("blocks")) for post in posts] == [("Totals:\n\n*OEM* cheaper", None),
+                                                                      ("Open the printable record", None)]
