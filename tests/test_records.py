@@ -18,6 +18,7 @@ from PIL import Image
 
 from actions import records
 from buyer_dialogue import OEM_BUYER, OPENING, answer_questionnaire
+from conftest import start_assistant, stop_assistant
 from test_tracker_store import DOMAIN, purge, say
 from test_web_chat import ARTIFACTS, page  # noqa: F401  (page is a fixture)
 from reliability.tracker_store import RememberingSQLTrackerStore
@@ -149,6 +150,24 @@ def test_summary_links_a_record_page_with_the_recommendation_source_and_charts(a
     assert download.headers["Content-Disposition"].startswith('attachment; filename="decision-record-')
     assert "**OEM** (confidence:" in download.text and f"]({assistant.url}/charts/" in download.text
     assert requests.get(re.sub(r"/records/.*", "/records/" + "A" * 32, url), timeout=30).status_code == 404
+
+
+@pytest.mark.server
+def test_records_and_charts_survive_a_restart(tmp_path):
+    first = start_assistant(tmp_path)
+    try:
+        url = record_link(first, "restarting-buyer")
+        _, messages = first.send("restarting-buyer", QUOTES)
+        chart = urljoin(first.url, next(m["image"] for m in messages if m.get("image")))
+    finally:
+        stop_assistant(first)
+    second = start_assistant(tmp_path)  # same tracker database, new processes and ports
+    try:
+        moved = lambda link: link.replace(first.url, second.url)  # noqa: E731
+        assert "OEM/ODM decision record" in requests.get(moved(url), timeout=30).text
+        assert requests.get(moved(chart), timeout=30).headers["Content-Type"] == "image/png"
+    finally:
+        stop_assistant(second)
 
 
 @pytest.mark.server
