@@ -47,7 +47,7 @@ ACTION_LISTEN = "action_listen"
 STORE_UNAVAILABLE = "I can't look that up right now, please try again in a moment."
 DIGRESSION_INTENTS = {"ask_factor", "ask_followup", "ask_definition", "ask_comparison", "ask_feasibility",
                       "compare_quotes", "ask_why", "ask_summary", "greet", "thank", "bot_challenge",
-                      "ask_capabilities", "goodbye", "restart"}
+                      "ask_capabilities", "goodbye", "restart", "forget_me"}
 MAX_INVALID_ANSWERS = 2  # a question is asked at most twice, then counted as "not sure"
 FACTOR_BUTTONS = [("MOQ", "What is the MOQ for OEM and ODM?"),
                   ("Development time", "How long does development take for OEM and ODM?"),
@@ -133,13 +133,33 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
             pass  # not two quotes: an ordinary question naming both models
     factor = asked_factor(tracker, snapshot)
     topic = answers.not_covered_topic(text)
-    if topic and (factor or named_models(tracker)):  # next door to the table, not off-topic
+    if topic and (factor or named_models(tracker) or tracker.get_slot("last_factor")):  # next door, not off-topic
         dispatcher.utter_message(text=answers.answer_not_covered(snapshot, topic, factor))
         return [SlotSet("last_factor", factor or topic.related[0]), SlotSet("last_model", None)]
     situation = answers.situation_in(text, factor)
     if situation:
-        return situation_events(dispatcher, tracker, snapshot, *situation)
-    return None
+        return situation_events(dispatcher, tracker, snapshot, situation)
+    return followup_events(dispatcher, tracker, snapshot, factor)
+
+
+FOLLOWUP_ASKS = re.compile(r"^\W*(?:and|so|ok|okay|but)?\W*(?:how (?:low|high|long|short|much|many|big|fast|slow)|"
+                           r"by how much|what(?:'s| is) the (?:gap|difference)|the gap|difference)\b")
+
+
+def followup_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
+                    factor: str | None) -> list[EventType] | None:
+    """A few words after a factual answer that only make sense against it: 'oem?', 'how low?',
+    'by how much?' -> the same row again (for the model named, else both)."""
+    last_factor, text = tracker.get_slot("last_factor"), latest_text(tracker)
+    words = re.findall(r"[\w']+", normalise(text))
+    if factor or last_factor not in snapshot.factors or len(words) > 5:
+        return None
+    models = answers.models_in(text)
+    bare_model = models and all(w in ("and", "what", "about", "for", "how", "the", "with", "then", "so") or
+                                answers.models_in(w) for w in words)
+    if not (bare_model or FOLLOWUP_ASKS.search(normalise(text))):
+        return None
+    return answer_factor_events(dispatcher, snapshot, last_factor, models, text)
 
 
 def routed_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
@@ -161,14 +181,15 @@ def routed_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: 
 
 
 def situation_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
-                     quantity: float | None, weeks: float | None) -> list[EventType]:
-    """Which model fits the buyer's situation (every fact in the message), with the launch chart
-    when a date is given."""
-    facts = extract_facts(latest_text(tracker)).facts
+                     facts: dict, offer: bool = True) -> list[EventType]:
+    """Which model fits the buyer's situation, with the launch chart when a date is given."""
+    weeks = facts.get("weeks_to_launch")
     chart = store_chart(tracker.sender_id, "launch", launch_chart_from_store(snapshot, date.today(), weeks)) \
-        if weeks and weeks > 0 else None
-    dispatcher.utter_message(text=answers.answer_situation(snapshot, facts, quantity, weeks), image=chart)
-    return [SlotSet("last_factor", "development_time" if weeks else "moq"), SlotSet("last_model", None)]
+        if isinstance(weeks, (int, float)) and weeks > 0 else None
+    text, pointed_to = answers.answer_situation(snapshot, facts, offer=offer)
+    dispatcher.utter_message(text=text if offer else text + "\nFor a full recommendation, a few quick questions:",
+                             image=chart)
+    return [SlotSet("last_factor", "development_time" if weeks else "moq"), SlotSet("last_model", pointed_to)]
 
 
 def ask_which_factor(dispatcher: CollectingDispatcher) -> None:
@@ -180,6 +201,11 @@ def ask_which_factor(dispatcher: CollectingDispatcher) -> None:
 
 def answer_factor_events(dispatcher: CollectingDispatcher, snapshot: Snapshot, factor: str,
                          models: list[str], text: str) -> list[EventType]:
+    """The asked row (or every row the message lists: 'MOQ and lead time side by side'), one message."""
+    listed = answers.factors_listed(text, snapshot)
+    if factor in listed:
+        dispatcher.utter_message(text="\n".join(answers.answer_factor(snapshot, key, models, text)[0] for key in listed))
+        return [SlotSet("last_factor", listed[-1]), SlotSet("last_model", models[0] if len(models) == 1 else None)]
     reply, pointed_to = answers.answer_factor(snapshot, factor, models, text)
     dispatcher.utter_message(text=reply)
     focus = models[0] if len(models) == 1 else pointed_to  # what "that one" means next
@@ -299,6 +325,9 @@ class ActionCheckFeasibility(QuestionAction):
         text = latest_text(tracker)
         weeks = parse_weeks(text)
         quantity = parse_quantity(text, asked=weeks is None)
+        if weeks is not None and weeks <= 0:
+            dispatcher.utter_message(text="That date has already passed; give me a future date or a number of weeks.")
+            return []
         if quantity is None and weeks is None:
             named_factor = asked_factor(tracker, snapshot)
             if named_factor:  # "can I get exclusivity with ODM?": no figure to check, but a row to give
@@ -307,7 +336,8 @@ class ActionCheckFeasibility(QuestionAction):
                                           "(e.g. \"in 6 weeks\", \"by March 1\") and I'll check it against "
                                           "OEM's and ODM's typical ranges.")
             return []
-        return situation_events(dispatcher, tracker, snapshot, quantity, weeks)
+        facts = {**extract_facts(text).facts, "order_quantity": quantity, "weeks_to_launch": weeks}
+        return situation_events(dispatcher, tracker, snapshot, {k: v for k, v in facts.items() if v is not None})
 
 
 class ActionCompareQuotes(Action):
@@ -402,6 +432,13 @@ class ActionUpdateProfile(Action):
         if followup is not None:  # "and for 6k?" after a quote comparison: not a change of the order
             return followup + [FollowupAction(ACTION_LISTEN)]
         extraction = extract_facts(text)
+        if not extraction.facts and snapshot:  # a question that names a row or a subject: answer it, no questionnaire
+            factor = asked_factor(tracker, snapshot)
+            answered = context_events(dispatcher, tracker, snapshot)
+            if answered is None and factor:
+                answered = answer_factor_events(dispatcher, snapshot, factor, named_models(tracker), text)
+            if answered is not None:
+                return answered + [FollowupAction(ACTION_LISTEN)]
         events, changes = profile_events(extraction.facts, tracker)
         if extraction.problem:
             dispatcher.utter_message(text=extraction.problem)
@@ -409,14 +446,13 @@ class ActionUpdateProfile(Action):
         if tracker.get_slot("recommendation") and extraction.facts:
             before = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
             events.append(SlotSet("profile_before_change", before))
-            if situation:  # "we're aiming for early September, ok?": the check itself, then the re-evaluation
-                quantity, weeks = situation
-                checks = ([answers.answer_quantity_feasibility(snapshot, quantity)] if quantity else []) + (
-                    [answers.answer_time_feasibility(snapshot, weeks)] if weeks and weeks > 0 else [])
+            quantity, weeks = (situation or {}).get("order_quantity"), (situation or {}).get("weeks_to_launch")
+            checks = ([answers.answer_quantity_feasibility(snapshot, quantity)] if quantity else []) + (
+                [answers.answer_time_feasibility(snapshot, weeks)] if weeks else [])
+            if checks:  # "we're aiming for early September, ok?": the check itself, then the re-evaluation
                 dispatcher.utter_message(text="\n".join(checks))
         elif situation:  # "15k sets for a department store, which way?": the table's answer first
-            dispatcher.utter_message(text=answers.answer_situation(snapshot, extraction.facts, *situation, offer=False)
-                                     + "\nFor a full recommendation, a few quick questions:")
+            situation_events(dispatcher, tracker, snapshot, situation, offer=False)
         elif changes:
             dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
         return events + [SlotSet("invalid_answers", 0)]

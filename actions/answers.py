@@ -9,7 +9,7 @@ import re
 
 from rapidfuzz import fuzz, process
 
-from actions.buyer_text import QuoteComparison, break_even_quantity, describe_weeks, normalise, parse_quantity, parse_weeks
+from actions.buyer_text import UNSURE, QuoteComparison, break_even_quantity, describe_weeks, extract_facts, normalise
 from actions.decision import BuyerProfile, recommend
 from actions.store import MODELS, Cell, Snapshot, other
 from actions.vocabulary import NotCoveredTopic, vocabulary
@@ -74,6 +74,23 @@ def factor_scores(text: str, snapshot: Snapshot) -> dict[str, float]:
         if best:
             scores[key] = best
     return scores
+
+
+_LISTING = re.compile(r"\b(and|vs\.?|versus|compare|comparison|side by side|rundown|overview|differences?)\b|[,&/+]")
+
+
+def factors_listed(text: str, snapshot: Snapshot) -> list[str]:
+    """Every row a message lists by name ('MOQ and lead time side by side'), in the order said;
+    empty unless two or more are named with a listing word between or around them."""
+    if not _LISTING.search(normalise(text or "")):
+        return []
+    exact = {key: score for key, score in factor_scores(text, snapshot).items() if score >= EXACT_MATCH_BONUS + 2}
+    if len(exact) < 2:
+        return []
+    clean = normalise(text)
+    first_at = {key: min((clean.find(p) for p in (*snapshot.factors[key].synonyms, *snapshot.factors[key].comparatives)
+                          if f" {p} " in f" {clean} "), default=len(clean)) for key in exact}
+    return sorted(exact, key=first_at.get)
 
 
 def best_factor(text: str, snapshot: Snapshot, entity_values: list[str] = ()) -> str | None:
@@ -281,14 +298,13 @@ def answer_not_covered(snapshot: Snapshot, topic: NotCoveredTopic, factor: str |
     return "\n".join(lines)
 
 
-def answer_situation(snapshot: Snapshot, facts: dict, quantity: float | None, weeks: float | None,
-                     offer: bool = True) -> str:
+def answer_situation(snapshot: Snapshot, facts: dict, offer: bool = True) -> tuple[str, str | None]:
     """A buyer's situation judged against the table: which model fits the facts given (order size,
-    launch time, and any design, IP, budget or stage said alongside), the decision core's reasons
-    with their rows, the tension when facts point different ways, and each model's range."""
-    known = {**facts, "order_quantity": quantity, "weeks_to_launch": weeks if weeks and weeks > 0 else None}
-    rec = recommend(BuyerProfile(**{k: v for k, v in known.items() if k in BuyerProfile.__dataclass_fields__}),
-                    snapshot)
+    launch time, design, IP, budget, stage), the decision core's reasons with their rows, the tension
+    when facts point different ways, and each model's range for a quantity or a launch time; and the
+    model the answer points to, if any."""
+    quantity, weeks = facts.get("order_quantity"), facts.get("weeks_to_launch")
+    rec = recommend(BuyerProfile(**facts), snapshot)
     leaning = any(r.favours for r in rec.reasons)
     lines = [f"From the table, **{rec.model}** fits that better:" if leaning else "From the table, both models can work:"]
     lines += [f"• {r.cited()}" for r in rec.reasons if r.favours in (rec.model, None)]
@@ -298,26 +314,28 @@ def answer_situation(snapshot: Snapshot, facts: dict, quantity: float | None, we
     if quantity is not None:
         lines.append(answer_quantity_feasibility(snapshot, quantity))
     if weeks is not None:
-        lines.append(answer_time_feasibility(snapshot, weeks) if weeks > 0
-                     else "That date has already passed; give me a future date or a number of weeks.")
+        lines.append(answer_time_feasibility(snapshot, weeks))
     if offer:
         lines.append(OFFER_RECOMMENDATION)
-    return "\n".join(lines)
+    return "\n".join(lines), rec.model if leaning else None
 
 
 OFFER_RECOMMENDATION = ("Say \"help me choose\" for a full recommendation that also weighs your design, "
                         "IP, budget and stage.")
 
 
-def situation_in(text: str, asked_about: str | None = None) -> tuple[float | None, float | None] | None:
-    """The order size and/or launch time of a buyer's situation question ("1,200 dolls in ten weeks,
-    doable?"), or None when the message is not one. Numbers count only with their words around them."""
+def situation_in(text: str, asked_about: str | None = None) -> dict | None:
+    """The buyer facts of a situation question ("1,200 dolls in ten weeks, doable?", "nobody here
+    designs, which model?"), or None when the message is not one. Numbers count only with their words
+    around them (buyer_text)."""
     clean = normalise(text or "")
-    asks = _VOCABULARY.situation_asks.search(clean) or (asked_about is None and clean.rstrip().endswith("?"))
+    facts = {k: v for k, v in extract_facts(clean).facts.items() if v != UNSURE}
+    about_its_own_figure = {"moq": "order_quantity", "development_time": "weeks_to_launch"}.get(asked_about) in facts
+    asks = (_VOCABULARY.situation_asks.search(clean) or about_its_own_figure
+            or (asked_about is None and clean.rstrip().endswith("?")))
     if asked_about not in (None, "moq", "development_time", "best_for") or not asks:
         return None
-    quantity, weeks = parse_quantity(clean), parse_weeks(clean)
-    return None if quantity is None and weeks is None else (quantity, weeks)
+    return facts or None
 
 
 def answer_quotes(comparison: QuoteComparison, quantity: float | None) -> tuple[str, float | None]:
@@ -375,4 +393,9 @@ def side_question_reply(snapshot: Snapshot, text: str) -> str | None:
         return answer_not_covered(snapshot, topic, factor)
     if factor:
         return answer_factor(snapshot, factor, models_in(question) or models_described(question), question)[0]
+    if models_in(question) and _DEFINITION_ASK.search(question):
+        return answer_definition(snapshot, models_in(question))
     return None
+
+
+_DEFINITION_ASK = re.compile(r"\b(stand for|stands for|mean|means|meaning|what is|what's|whats|define|definition|acronym)\b")

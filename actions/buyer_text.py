@@ -22,6 +22,7 @@ from text_to_num import alpha2digit
 from actions.vocabulary import phrase_alternation, vocabulary
 
 WEEKS_PER_MONTH = 52 / 12
+MAX_LAUNCH_WEEKS = 10 * 52  # a longer span is about the past ("20 yrs"), not a launch
 
 PROFILE_SLOTS = ("own_design", "ip_importance", "order_quantity", "weeks_to_launch", "budget", "business_stage")
 UNSURE = "unsure"
@@ -89,6 +90,7 @@ def normalise(text: str) -> str:
     number words as digits ("twelve hundred" -> "1200", text2num; "a few hundred" -> "300")."""
     text = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    text = re.sub(r"(?<![\d-])(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)(?![\d-])", r"\1 to \2", text)  # "50-100"
     text = alpha2digit(text, "en")
     text = _AND_A_HALF.sub(lambda m: f"{float(_SMALL_NUMBERS.get(m.group(1), m.group(1))) + 0.5:g}*{m.group(2)}", text)
     text = re.sub(r"(\d+(?:\.\d+)?)\*(\d+)", lambda m: f"{float(m.group(1)) * int(m.group(2)):g}", text)
@@ -166,6 +168,12 @@ def _unit_weeks(unit: str) -> float:
     return WEEKS_PER_MONTH
 
 
+def _duration_weeks(match: re.Match) -> float:
+    if match.group("half"):
+        return 26.0 if match.group("half") == "year" else WEEKS_PER_MONTH / 2
+    return round(_value(match) * _unit_weeks(match.group("unit")), 2)
+
+
 def _calendar_date(phrase: str, today: date) -> date | None:
     """A calendar date (the next one from today when no year is given), read by dateparser."""
     parsed = dateparser.parse(phrase, languages=["en"], settings={
@@ -208,12 +216,10 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
     if re.search(r"\b(no rush|no deadline|no hurry|whenever|not in a hurry|take our time|flexible|"
                  r"not urgent|no time pressure|not in a rush|in no rush|in no hurry)\b", text):
         return 52.0
-    durations = [m for m in _DURATION.finditer(text) if not _is_past_span(text, m)]
+    durations = [_duration_weeks(m) for m in _DURATION.finditer(text) if not _is_past_span(text, m)]
+    durations = [weeks for weeks in durations if weeks <= MAX_LAUNCH_WEEKS]
     if durations:
-        match = durations[-1]
-        if match.group("half"):
-            return 26.0 if match.group("half") == "year" else WEEKS_PER_MONTH / 2
-        return round(_value(match) * _unit_weeks(match.group("unit")), 2)
+        return durations[-1]
     numeric = _NUMERIC_DATE.search(text)
     if numeric:
         target = _calendar_date(numeric.group(0), today)
@@ -334,7 +340,7 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
     return Quote(code, sum(fixed_amounts) + sum(unmarked), unit_amounts[0])
 
 
-_CLAUSE_BREAK = re.compile(r"\s*(?:;|\||\n|(?<!\d)\.(?!\d)|\s/\s|\bvs\.?(?=\s)|\bversus\b|\bwhile\b|\bwhereas\b|"
+_CLAUSE_BREAK = re.compile(r"\s*(?:;|\||\n|(?<!\d)\.(?!\d)|\bvs\.?(?=\s)|\bversus\b|\bwhile\b|\bwhereas\b|"
                            r"\bcompared (?:to|with)\b|\band the\b)\s*")
 
 
@@ -402,6 +408,7 @@ _NO_DESIGN_SHAPES = re.compile(
     r"(use|pick|choose|take) (one of )?(yours|your \w+|theirs|their \w+))")
 _NEGATION = re.compile(r"\b(not|no|never|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|hardly|no longer|nobody|"
                        r"without)\W+(\w+\W+){0,2}$")
+_SINCE_YEAR = re.compile(r"\b(?:since|founded(?: in)?|established(?: in)?|est\.?(?: in)?|started(?: in)?|trading since)\s+((?:19|20)\d\d)\b")
 _YEARS_TRADING = re.compile(r"\b(\d+)\+?\s*(?:years?|yrs?)\b")
 _NOT_BIG = re.compile(r"\b(no|not|isn'?t|aren'?t)\s+(\w+\s+)?(big|large|much|healthy|generous)\b")
 
@@ -458,7 +465,9 @@ def _budget(text: str, asked: bool) -> str | None:
 def _stage(text: str, asked: bool) -> str | None:
     established = _WORDS["stage_established"].search(text)
     startup = _WORDS["stage_startup"].search(text)
-    trading = [m for m in _YEARS_TRADING.finditer(text) if float(m.group(1)) >= 3 and _is_past_span(text, m)]
+    trading = [m for m in _YEARS_TRADING.finditer(text) if float(m.group(1)) >= 3 and (asked or _is_past_span(text, m))]
+    since = _SINCE_YEAR.search(text)
+    trading += [since] if since and date.today().year - int(since.group(1)) >= 3 else []
     if (established and not _negated(text, established)) or trading:
         return "established"
     if startup and _negated(text, startup):  # "no longer a small shop"
