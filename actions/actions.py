@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import answers
+from actions import erase  # noqa: F401  (registers action_forget_me with the action server)
 from actions.buyer_text import (
     PROFILE_SLOTS,
     UNSURE,

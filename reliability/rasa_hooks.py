@@ -10,6 +10,12 @@
   Over-long messages get a polite reply and are not stored.
 - The HTTP API's `PUT /model` loads models only from the local models folder: no model server, no
   remote storage.
+- "Forget me": a turn in which `action_forget_me` erased the conversation (it then returns
+  AllSlotsReset) is not stored; the conversation is deleted once more instead, with whatever the
+  action server deleted before the turn ended, and this server's remembered copy of it is dropped.
+- Rate limits (reliability/rate_limit.py): a REST message over its conversation's or its client
+  address's limit gets HTTP 429 with Retry-After; a socket.io or Slack message over its conversation's
+  limit gets a polite "slow down" reply. Neither reaches the dialogue engine or the tracker store.
 - The server also serves the charts and decision records (channels/record_pages.py).
 """
 from __future__ import annotations
@@ -25,12 +31,17 @@ from typing import Any
 
 import rasa.core.run
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.agent import Agent
+from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import REQUESTED_SLOT
-from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, AllSlotsReset, BotUttered, SlotSet, UserUttered
 from rasa.shared.exceptions import RasaException
 from sanic import response
 
 from channels import record_pages
+from reliability.erasure import FORGET_ACTION, erase_conversation
+from reliability.rate_limit import SLOW_DOWN, shared_limits
+from reliability.tracker_store import RememberingSQLTrackerStore
 from reliability.settings import in_models_dir
 
 logger = logging.getLogger(__name__)
@@ -136,6 +147,12 @@ async def check_request(request):
         problem = rest_message_problem(body) if parsed else "the body must be valid JSON"
         if problem:
             return bad_request(problem)
+        limits = shared_limits()
+        wait = limits.retry_after(body["sender"],
+                                  limits.client_address(request.ip, request.headers.get("x-forwarded-for")))
+        if wait:
+            return response.json({"error": "too many messages; wait before sending more", "retry_after": wait},
+                                 status=429, headers={"Retry-After": str(wait)})
         if len(body["message"]) > MAX_MESSAGE_CHARS:
             return response.json([{"recipient_id": body["sender"],
                                    "text": MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE_CHARS)}])
@@ -160,7 +177,57 @@ def guard_app(configure_app):
     return configured
 
 
+def limit_channel_messages(handle_message):
+    """Wraps `Agent.handle_message`: a socket.io or Slack message over its conversation's limit gets the
+    polite "slow down" reply instead of an answer (REST messages were counted by `check_request`)."""
+
+    @functools.wraps(handle_message)
+    async def limited(self: Agent, message):
+        if message.input_channel != "rest" and shared_limits().retry_after(message.sender_id):
+            logger.warning("Conversation %s sends messages too fast; asked it to slow down.", message.sender_id)
+            await message.output_channel.send_text_message(message.sender_id, SLOW_DOWN)
+            return None
+        return await handle_message(self, message)
+
+    return limited
+
+
+def erased_this_turn(tracker) -> bool:
+    """Whether `action_forget_me` erased the conversation since the buyer's last message (its events,
+    after its reply, end with AllSlotsReset)."""
+    in_forget_action = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, AllSlotsReset):
+            in_forget_action = True
+        elif isinstance(event, ActionExecuted):
+            if in_forget_action and event.action_name == FORGET_ACTION:
+                return True
+            in_forget_action = False
+    return False
+
+
+def erase_instead_of_saving(save_tracker):
+    """Wraps `MessageProcessor.save_tracker`: an erased conversation is deleted, not saved again."""
+
+    @functools.wraps(save_tracker)
+    async def saved_or_erased(self: MessageProcessor, tracker) -> None:
+        if not erased_this_turn(tracker):
+            await save_tracker(self, tracker)
+            return
+        await asyncio.get_running_loop().run_in_executor(None, erase_conversation, tracker.sender_id)
+        store = getattr(self.tracker_store, "_tracker_store", self.tracker_store)  # inside Rasa's FailSafeTrackerStore
+        if isinstance(store, RememberingSQLTrackerStore):
+            store.forget(tracker.sender_id)
+        logger.info("Erased conversation %s at the buyer's request.", tracker.sender_id)
+
+    return saved_or_erased
+
+
 def install() -> None:
     """Installs the hooks; call before Rasa builds its server."""
     RemoteAction.run = guard_remote_action(RemoteAction.run)
+    Agent.handle_message = limit_channel_messages(Agent.handle_message)
+    MessageProcessor.save_tracker = erase_instead_of_saving(MessageProcessor.save_tracker)
     rasa.core.run.configure_app = guard_app(rasa.core.run.configure_app)

@@ -81,6 +81,10 @@ class RememberingSQLTrackerStore(SQLTrackerStore):
         self._sessions.move_to_end(sender_id)
         return remembered
 
+    def forget(self, sender_id: Text) -> None:
+        """Drops the remembered copy of a conversation that was erased."""
+        self._sessions.pop(sender_id, None)
+
     def _remember(self, sender_id: Text, stored: StoredSession) -> None:
         self._sessions[sender_id] = stored
         self._sessions.move_to_end(sender_id)

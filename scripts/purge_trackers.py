@@ -1,9 +1,12 @@
-"""Delete conversations nobody has written to for a while from the tracker store (data retention).
+"""Delete conversations from the tracker store: those nobody has written to for a while (data
+retention), or one buyer's on request (--sender).
 
 A conversation counts as idle when its newest event is older than --days (default
 TRACKER_RETENTION_DAYS from the environment or `.env`, else 90). Its events, charts and decision
-records are deleted in one transaction; a buyer who comes back later starts afresh. Safe while the assistant runs: the tracker
-store checks the database before it trusts what it remembers. Used by `make purge-trackers`.
+records (everything reliability/erasure.py knows of) are deleted in one transaction; a buyer who comes
+back later starts afresh. Safe while the assistant runs, on every instance of a cluster: the tracker
+store checks the database before it trusts what it remembers. Used by `make purge-trackers`
+(`make purge-trackers SENDER=<sender id>` for one conversation).
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from dotenv import load_dotenv
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
-from actions.records import delete_for_senders  # noqa: E402
+from reliability.erasure import delete_conversations, erase_conversation  # noqa: E402
 from reliability.settings import tracker_db_url  # noqa: E402
 
 DEFAULT_RETENTION_DAYS = 90
@@ -34,8 +37,7 @@ def purge_idle_conversations(url: str, days: float) -> int:
     try:
         with engine.begin() as connection:
             senders = connection.execute(idle).scalars().all()
-            delete_for_senders(connection, idle)
-            connection.execute(sa.delete(events).where(events.c.sender_id.in_(idle)))
+            delete_conversations(connection, idle)
     finally:
         engine.dispose()
     return len(senders)
@@ -46,11 +48,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=float,
                         default=float(os.environ.get("TRACKER_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS))
+    parser.add_argument("--sender", help="delete this one conversation (a buyer's request to be forgotten)")
     args = parser.parse_args(argv)
     if args.days <= 0:
         parser.error("--days must be more than 0")
     url = tracker_db_url(os.environ)
     try:
+        if args.sender:
+            deleted = erase_conversation(args.sender, url)
+            print(f"Deleted conversation {args.sender!r}: {deleted} event(s), with its charts and decision records.")
+            return 0
         purged = purge_idle_conversations(url, args.days)
     except sa.exc.NoSuchTableError:
         print("The tracker store has no conversations yet.")

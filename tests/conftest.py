@@ -110,7 +110,7 @@ def start_assistant(tmp_path: Path, extra_env: dict | None = None, ports: tuple[
     rasa_port, actions_port = ports or (free_port(), free_port())
     # TRACKER_DB_URL, not TRACKER_DB: a developer's .env could set the URL, which wins over TRACKER_DB.
     env = dict(os.environ, RASA_API_TOKEN=API_TOKEN, TRACKER_DB_URL=f"sqlite:///{tmp_path / 'trackers.db'}",
-               **UNLIMITED, **(extra_env or {}))
+               **{**UNLIMITED, **(extra_env or {})})
     log = tmp_path / "assistant.log"
     process = subprocess.Popen(
         [sys.executable, str(PROJECT_DIR / "scripts" / "serve.py"), "--rasa-port", str(rasa_port),
