@@ -2,7 +2,9 @@
 store and a Redis lock store, behind nginx's round-robin, all from Debian's packages, on loopback.
 
 `python -m cluster.profile` (`make run-cluster`) runs it in the foreground; tests start it with
-`Cluster(workdir, ...).start()`. PostgreSQL's data, Redis's files, nginx's config and every log live
+`Cluster(workdir, ...).start()`. nginx limits each client address (requests per second with a burst,
+open connections); the Rasa instances trust its X-Forwarded-For and keep their own rate limits in
+Redis, shared by all of them. Every process it starts stops when it dies, however it dies. PostgreSQL's data, Redis's files, nginx's config and every log live
 in the work directory (build/cluster by default); passwords are made on first start and kept there
 in secrets.env (mode 600). In production, point TRACKER_DB_URL and REDIS_URL at managed services and
 run `scripts/serve.py --actions-url ...` on each machine instead.
@@ -22,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reliability.processes import free_port, stop_group
+from reliability.processes import dying_with_this_process, free_port, stop_group
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
@@ -90,6 +92,10 @@ class Cluster:
     redis_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
     rasa_ports: list[int] = field(default_factory=list)
+    requests_per_second: int = 20  # nginx, per client address, after a burst of `burst` requests
+    burst: int = 40
+    connections_per_address: int = 20
+    extra_env: dict[str, str] = field(default_factory=dict)  # for every server it starts (tests: rate limits)
     processes: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -118,7 +124,8 @@ class Cluster:
     def environment(self) -> dict[str, str]:
         return dict(os.environ, TRACKER_DB_URL=self.tracker_db_url, REDIS_URL=self.redis_url,
                     ACTION_SERVER_TOKEN=self.secrets["ACTION_SERVER_TOKEN"],
-                    RASA_API_TOKEN=self.secrets["RASA_API_TOKEN"], PYTHONPATH=str(PROJECT_DIR))
+                    RASA_API_TOKEN=self.secrets["RASA_API_TOKEN"], PYTHONPATH=str(PROJECT_DIR),
+                    TRUSTED_PROXIES="127.0.0.1", **self.extra_env)
 
     def spawn(self, name: str, command: list[str], env: dict | None = None, user: str | None = None
               ) -> subprocess.Popen:
@@ -126,7 +133,8 @@ class Cluster:
             command = ["runuser", "-u", user, "--"] + command
         log = (self.workdir / f"{name}.log").open("ab")
         process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env or self.environment(), stdout=log,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                                   preexec_fn=dying_with_this_process())
         self.processes.append((name, process))
         return process
 
@@ -190,7 +198,8 @@ class Cluster:
         """Every Rasa instance at once (they load the model in parallel), then waits for each."""
         actions_url = f"http://127.0.0.1:{self.actions_port}/webhook"
         started = [(port, self.spawn(f"rasa-{port}", [sys.executable, str(PROJECT_DIR / "scripts" / "serve.py"),
-                                                        "--rasa-port", str(port), "--actions-url", actions_url]))
+                                                        "--rasa-port", str(port), "--actions-url", actions_url,
+                                                        "--logs", str(self.workdir / "logs")]))
                    for port in self.rasa_ports]
         for port, process in started:
             wait_for_line(self.workdir / f"rasa-{port}.log", "Assistant ready", process, f"Rasa on port {port}")
@@ -200,8 +209,12 @@ class Cluster:
         run.mkdir(exist_ok=True)
         upstream = "\n".join(f"        server 127.0.0.1:{port};" for port in self.rasa_ports)
         config = run / "nginx.conf"
-        config.write_text(TEMPLATE.read_text().replace("{run}", str(run)).replace("{upstream}", upstream)
-                          .replace("{port}", str(self.nginx_port)))
+        values = {"run": run, "upstream": upstream, "port": self.nginx_port, "rate": self.requests_per_second,
+                  "burst": self.burst, "connections": self.connections_per_address}
+        text = TEMPLATE.read_text()
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", str(value))
+        config.write_text(text)
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         process = self.spawn("nginx", [nginx, "-e", str(run / "error.log"), "-c", str(config), "-p", str(run)])
         wait_for_port(self.nginx_port, process, "nginx")

@@ -9,6 +9,8 @@ import shutil
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,7 +22,8 @@ from actions.decision import BuyerProfile, recommend
 from actions.store import KnowledgeStore
 from buyer_dialogue import ODM_BUYER, OEM_BUYER, OPENING, answer_questionnaire, invalid_slots
 from cluster.profile import Cluster, missing_programs
-from conftest import Assistant
+from conftest import UNLIMITED, Assistant
+from test_forget_me import stored_rows
 
 pytestmark = pytest.mark.server
 
@@ -35,7 +38,7 @@ def cluster():
     if missing:
         pytest.skip(f"{', '.join(missing)} not installed: `make cluster-deps` (as root)")
     workdir = Path(tempfile.mkdtemp(prefix="oem-odm-cluster-"))  # PostgreSQL's own user must reach it
-    running = Cluster(workdir).start()
+    running = Cluster(workdir, extra_env=UNLIMITED).start()
     yield running
     running.stop()
     shutil.rmtree(workdir, ignore_errors=True)
@@ -154,3 +157,40 @@ def test_nginx_round_robin_reaches_both_instances(cluster, instances):
     access_log = (cluster.workdir / "nginx" / "access.log").read_text()
     for port in cluster.rasa_ports:
         assert f"upstream=127.0.0.1:{port}" in access_log
+
+
+def test_nginx_limits_a_flooding_address(cluster):
+    """nginx's limit_req refuses a flood from one address with 429 before it reaches Rasa (whose own
+    limits are off here), and lets a steady client through."""
+    def status(url: str) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as err:
+            return err.code
+
+    health = f"{cluster.url}/webhooks/rest/"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _: status(health), range(cluster.burst * 3)))
+    assert statuses.count(429) >= cluster.burst // 2 and statuses.count(200) >= cluster.burst
+    assert set(statuses) == {200, 429}
+    time.sleep(2)  # the bucket refills at requests_per_second
+    assert status(health) == 200
+
+
+def test_forget_me_erases_the_conversation_on_every_instance(cluster, instances):
+    """A buyer talks to both instances, asks on one to be forgotten and confirms on the other: no
+    event of theirs is left in PostgreSQL, neither instance's tracker API shows one, and a new
+    message starts afresh on the instance that remembered the old conversation."""
+    sender = f"forget-{uuid.uuid4().hex}"
+    reply_text(instances[0], sender, OPENING)
+    reply_text(instances[1], sender, "we have our own design")
+    assert "delete this conversation" in reply_text(instances[1], sender, "delete my data")
+    assert reply_text(instances[0], sender, "yes").startswith("Done: I've deleted this conversation")
+    for instance in instances:
+        assert not events_of(instance.tracker(sender), "user")
+    assert stored_rows(cluster.tracker_db_url, sender) == {"user events": 0, "mentioning the design": 0}
+    reply_text(instances[1], sender, "What's the MOQ for ODM?")
+    tracker = instances[1].tracker(sender)
+    assert [event["text"] for event in events_of(tracker, "user")] == ["What's the MOQ for ODM?"]
+    assert tracker["slots"]["own_design"] is None

@@ -1,6 +1,6 @@
 """A buyer's "delete my data" on the real servers with a SQLite tracker store: confirmation first, then no event
 of the buyer is left (Rasa's tracker API and the database), nor their decision records and charts;
-"no" keeps everything; an operator's `purge_trackers.py --sender` does the same. The PostgreSQL
+"no" keeps everything; the web page's "Delete my data" menu item does it too; an operator's `purge_trackers.py --sender` does the same. The PostgreSQL
 cluster's case is in test_cluster.py."""
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from playwright.sync_api import expect
+
 from buyer_dialogue import ODM_BUYER, OPENING, answer_questionnaire
 from conftest import PROJECT_DIR, start_assistant, stop_assistant
+from test_web_chat import ARTIFACTS, ask, open_chat, page, replies, session_id  # noqa: F401 (page: fixture)
 
 pytestmark = pytest.mark.server
 
@@ -115,3 +118,17 @@ def test_an_operator_erases_one_conversation(forgetful):
     assert all(count == 0 for count in stored_rows(forgetful.tracker_db_url, sender).values())
     assert user_texts(forgetful, sender) == []
     assert user_texts(forgetful, other) == ["What's the MOQ for ODM?"]
+
+
+def test_the_web_pages_delete_my_data_menu_item(page, forgetful):
+    open_chat(page, forgetful)
+    ask(page, "What's the MOQ for ODM?")
+    expect(replies(page).nth(1)).to_contain_text("Typically lower (50-500 units)")
+    page.get_by_role("button", name="Delete my data").click()
+    expect(page.locator(".rw-client").last).to_have_text("Delete my data")
+    expect(replies(page).nth(2)).to_contain_text("delete this conversation")
+    page.locator(".rw-reply", has_text="Yes, delete my data").click()
+    expect(replies(page).nth(3)).to_contain_text("Done: I've deleted this conversation")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-chat-delete-my-data.png"))
+    assert user_texts(forgetful, session_id(page)) == []

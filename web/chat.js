@@ -1,5 +1,7 @@
 // Starts rasa-webchat (served as webchat.js) in the page, talking socket.io to the server it came from.
+let webchat = null;
 WebChat.default({
+  innerRef: (widget) => { webchat = widget; },
   socketUrl: window.location.origin,
   socketPath: "/socket.io/",
   initPayload: "/greet",
@@ -11,3 +13,8 @@ WebChat.default({
   customMessageDelay: () => 0,
   params: { storage: "local" },
 }, document.getElementById("chat-widget"));
+
+// The "Delete my data" menu item asks through the chat, like typing it: the assistant asks to confirm.
+document.getElementById("delete-my-data").addEventListener("click", () => {
+  if (webchat) webchat.sendMessage("delete my data", "Delete my data");
+});
