@@ -197,25 +197,24 @@ def test_quick_replies_are_buttons_and_a_click_answers_and_shows_the_choice(slac
     send_event(slack_assistant, direct_message(channel, user, "help me choose"))
     question = fake_slack.wait_for("chat.postMessage", channel, 1)[0]
     section, actions = question["blocks"]
-    assert section["text"] == {"type": "mrkdwn", "text": "Do you already have your own design or specifications "
-                                                         "for the toy?"}
+    assert section["text"] == {"type": "mrkdwn", "text": "How many units do you plan to order in your first batch?"}
     buttons = {button["text"]["text"]: button for button in actions["elements"]}
-    assert buttons["Yes, our own design"]["value"] == "yes, we have our own design"
+    assert buttons["500 to 5,000"]["value"] == "about 2000 units"
 
     message = {"type": "message", "ts": "1700000000.000100", "text": question["text"], "blocks": question["blocks"]}
     click = {"type": "block_actions", "trigger_id": new_id("trigger."), "user": {"id": user},
              "channel": {"id": channel, "name": "directmessage"}, "message": message,
              "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
-             "actions": [{**buttons["Yes, our own design"], "block_id": "b1", "action_ts": f"{time.time():.6f}"}]}
+             "actions": [{**buttons["500 to 5,000"], "block_id": "b1", "action_ts": f"{time.time():.6f}"}]}
     reply = signed_post(slack_assistant, urlencode({"payload": json.dumps(click)}).encode(),
                         "application/x-www-form-urlencoded")
     assert reply.status_code == 200
     next_question = fake_slack.wait_for("chat.postMessage", channel, 2)[1]
-    assert "How important is owning the intellectual property" in next_question["text"]
+    assert "When do you need the toys ready" in next_question["text"]
     update = fake_slack.wait_for("chat.update", channel, 1)[0]
     assert update["ts"] == message["ts"]
     assert [block["type"] for block in update["blocks"]] == ["section", "context"]
-    assert "Yes, our own design" in update["blocks"][1]["elements"][0]["text"]
+    assert "500 to 5,000" in update["blocks"][1]["elements"][0]["text"]
 
 
 @pytest.mark.parametrize("forgery", ["bad signature", "stale timestamp", "no signature"])
