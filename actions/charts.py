@@ -6,8 +6,9 @@ width. The callers take every figure from the buyer's message or the knowledge s
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import matplotlib
 
@@ -25,6 +26,19 @@ WIDTH_INCHES, HEIGHT_INCHES, DPI = 6.4, 3.6, 100
 COLOURS = {"OEM": "#135afe", "ODM": "#e8710a"}
 VERDICT_COLOURS = {"fits": "#1e8e3e", "tight": "#f9ab00", "misses": "#d93025"}
 THOUSANDS = FuncFormatter(lambda value, _: f"{value:,.0f}")
+REMEMBERED_CHARTS = 128
+_rendered: OrderedDict[tuple, bytes] = OrderedDict()
+
+
+def _remembered(key: tuple, render: Callable[[], bytes]) -> bytes:
+    """The PNG drawn for `key`, drawn once: the same chart comes back often (every summary draws the
+    buyer's launch timeline again), and drawing takes about 80 ms of the action server's time."""
+    if key not in _rendered:
+        _rendered[key] = render()
+        while len(_rendered) > REMEMBERED_CHARTS:
+            _rendered.popitem(last=False)
+    _rendered.move_to_end(key)
+    return _rendered[key]
 
 
 def _figure() -> Figure:
@@ -42,7 +56,8 @@ def to_png(figure: Figure) -> bytes:
 def quote_chart(oem: Quote, odm: Quote, quantity: float | None, breakeven: float | None,
                 currency: str | None) -> bytes:
     """`quote_figure` as PNG."""
-    return to_png(quote_figure(oem, odm, quantity, breakeven, currency))
+    return _remembered(("quote", oem, odm, quantity, breakeven, currency),
+                       lambda: to_png(quote_figure(oem, odm, quantity, breakeven, currency)))
 
 
 def quote_figure(oem: Quote, odm: Quote, quantity: float | None, breakeven: float | None,
@@ -131,7 +146,8 @@ def launch_figure(today: date, launch_date: date, windows: dict[str, tuple[float
 
 def launch_chart_from_store(snapshot: Snapshot, today: date, weeks: float) -> bytes:
     """`launch_figure_from_store` as PNG."""
-    return to_png(launch_figure_from_store(snapshot, today, weeks))
+    return _remembered(("launch", snapshot.version, today, weeks),
+                       lambda: to_png(launch_figure_from_store(snapshot, today, weeks)))
 
 
 def launch_figure_from_store(snapshot: Snapshot, today: date, weeks: float) -> Figure:

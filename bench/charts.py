@@ -1,4 +1,5 @@
-"""Chart rendering time and size (make bench): each chart drawn 30 times with figures from the store.
+"""Chart rendering time and size (make bench): each chart drawn 30 times with figures from the store
+(drawn anew each time: what a buyer waits for on a chart not drawn before).
 
 Writes build/bench/charts.json: per chart, median and p95 rendering time (ms) and PNG size (bytes).
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 from actions.buyer_text import Quote, break_even_quantity  # noqa: E402
-from actions.charts import launch_chart_from_store, quote_chart  # noqa: E402
+from actions.charts import launch_figure_from_store, quote_figure, to_png  # noqa: E402
 from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest  # noqa: E402
 from actions.store import KnowledgeStore, make_engine  # noqa: E402
 
@@ -40,8 +41,8 @@ def main() -> int:
         ingest(DEFAULT_SOURCE, DEFAULT_CATALOG, make_engine(url))
         snapshot = KnowledgeStore(url).snapshot()
     oem, odm = Quote("OEM", 8000, 2.10), Quote("ODM", 500, 3.40)
-    result = {"quote": measure(lambda: quote_chart(oem, odm, 3000, break_even_quantity(oem, odm), "$")),
-              "launch": measure(lambda: launch_chart_from_store(snapshot, date.today(), 10))}
+    result = {"quote": measure(lambda: to_png(quote_figure(oem, odm, 3000, break_even_quantity(oem, odm), "$"))),
+              "launch": measure(lambda: to_png(launch_figure_from_store(snapshot, date.today(), 10)))}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2))
     for name, chart in result.items():

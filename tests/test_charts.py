@@ -78,3 +78,11 @@ def test_launch_verdicts_agree_with_the_written_feasibility_answer(snapshot, wee
     store_labels = {f"{m}: {snapshot.cell('development_time', m).range_text()}" for m in ("OEM", "ODM")}
     assert store_labels <= set(texts(launch_figure_from_store(snapshot, TODAY, weeks)))
 
+
+
+def test_a_chart_asked_for_again_is_not_drawn_again(snapshot):
+    quote = quote_chart(OEM, ODM, 777, break_even_quantity(OEM, ODM), "$")
+    assert quote_chart(OEM, ODM, 777, break_even_quantity(OEM, ODM), "$") is quote
+    assert quote_chart(OEM, ODM, 778, break_even_quantity(OEM, ODM), "$") != quote
+    launch = launch_chart_from_store(snapshot, TODAY, 7)
+    assert launch_chart_from_store(snapshot, TODAY, 7) is launch
