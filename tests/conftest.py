@@ -45,9 +45,11 @@ def store_url(tmp_path) -> str:
 def tracker_db_url(monkeypatch, tmp_path) -> str:
     """The tracker database of actions run inside the test process (charts and decision records go
     there): the test's own SQLite file, never the developer's build/trackers.db."""
-    url = f"sqlite:///{tmp_path / 'in-process-trackers.db'}"
-    monkeypatch.setenv("TRACKER_DB_URL", url)
-    return url
+    path = tmp_path / "in-process-trackers.db"
+    # TRACKER_DB, not TRACKER_DB_URL: a test that sets TRACKER_DB for a server it starts still gets it.
+    monkeypatch.delenv("TRACKER_DB_URL", raising=False)
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture(scope="session")
