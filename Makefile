@@ -20,56 +20,65 @@ WEB_WIDGET := web/node_modules/rasa-webchat/lib/index.js
 CHROMIUM := /usr/bin/chromium
 # The cluster profile's servers, from Debian's packages (Debian 12 ships PostgreSQL 15).
 CLUSTER_PROGRAMS := /usr/lib/postgresql/15/bin/postgres /usr/bin/redis-server /usr/sbin/nginx
+# A quiet console: each set-up step is one line ("Training the model (about a minute)… done in 41 s");
+# the tools' own output goes to build/logs/<step>.log, and its last lines are shown when a step fails.
+LOGS := build/logs
+# scripts/step.py needs only the standard library: any Python runs it, before the venv exists too.
+STEP = @$(firstword $(wildcard $(PY)) $(PYTHON310) python3) scripts/step.py
 
 .PHONY: run test setup knowledge nlp train validate web browser clean run-cluster cluster-deps bench purge-trackers report
 
 $(VENV)/installed: pyproject.toml constraints.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install it (pyenv install 3.10.13) or set PYTHON310=/path/to/python3.10"; exit 1; }
-	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
-	$(PY) -m pip install --quiet "pip<25" "setuptools==70.3.0" wheel
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
-	touch $@
+	$(STEP) "Installing dependencies (a few minutes the first time)" $(LOGS)/install.log -- \
+		bash -c 'set -e; test -x $(PY) || $(PYTHON310) -m venv $(VENV); \
+		$(PY) -m pip install "pip<25" "setuptools==70.3.0" wheel; $(PY) -m pip install -c constraints.txt -e ".[test]"'
+	@touch $@
 
 setup: $(VENV)/installed
 
 # The knowledge store, rebuilt when the source copy, the factor catalogue or the ingest code change.
 $(KNOWLEDGE): data/knowledge/oem_odm_toys.md data/knowledge/factors.yml actions/ingest.py actions/store.py | $(VENV)/installed
-	$(PY) -m actions.ingest
-	touch $@
+	$(STEP) "Building the knowledge store" $(LOGS)/knowledge.log -- $(PY) -m actions.ingest
+	@touch $@
 
 knowledge: $(KNOWLEDGE)
 
 # The spaCy pipeline and NLU synonyms depend on the catalogue's words, not on cell texts:
 # changing a figure in the source needs no retraining.
 $(SPACY_MODEL): data/knowledge/factors.yml actions/spacy_model.py | $(KNOWLEDGE)
-	$(PY) -m actions.spacy_model
+	$(STEP) "Building the spaCy pipeline" $(LOGS)/nlp.log -- $(PY) -m actions.spacy_model
 
 nlp: $(SPACY_MODEL)
 
 $(MODEL): config.yml domain.yml $(NLU_DATA) $(SPACY_MODEL)
-	$(RASA) train --fixed-model-name oem-odm-advisor --out models
-	touch $@
+	$(STEP) "Training the model (about a minute)" $(LOGS)/train.log -- \
+		$(RASA) train --fixed-model-name oem-odm-advisor --out models
+	@touch $@
 
 train: $(MODEL)
 
 # The chat page's widget (rasa-webchat), from the npm registry at the locked version.
 $(WEB_WIDGET): web/package.json web/package-lock.json
-	cd web && npm ci --ignore-scripts --no-audit --no-fund
-	touch $@
+	$(STEP) "Installing the chat widget (npm)" $(LOGS)/web.log -- \
+		bash -c 'cd web && npm ci --ignore-scripts --no-audit --no-fund'
+	@touch $@
 
 web: $(WEB_WIDGET)
 
 # The web chat tests' browser: Debian's chromium (needs root for apt-get).
 $(CHROMIUM):
-	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+	$(STEP) "Installing chromium (apt-get)" $(LOGS)/apt.log -- bash -c \
+		'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium'
 
 browser: $(CHROMIUM)
 
 # PostgreSQL, Redis and nginx for the cluster profile and its tests (needs root for apt-get;
 # the packages' own services are not used: cluster/profile.py runs private ones on loopback).
 $(CLUSTER_PROGRAMS) &:
-	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		postgresql redis-server nginx-light
+	$(STEP) "Installing PostgreSQL, Redis and nginx (apt-get)" $(LOGS)/apt.log -- bash -c \
+		'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		postgresql redis-server nginx-light'
 
 cluster-deps: $(CLUSTER_PROGRAMS)
 
@@ -78,7 +87,7 @@ run-cluster: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET) $(CLUSTER_PROGRAMS)
 	$(PY) -m cluster.profile
 
 run: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET)
-	$(PY) scripts/serve.py
+	@$(PY) scripts/serve.py
 
 # Benchmarks (about 15 minutes; results in build/bench/): understanding on the held-out set and the
 # out-of-scope set with cross-validation, latency/throughput/memory against the stock `rasa init`
@@ -86,14 +95,16 @@ run: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET)
 bench: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET)
 	$(PY) bench/nlu_eval.py --cross-validation 3
 	$(PY) bench/load.py
+	$(PY) bench/flood.py
 	$(PY) bench/footprint.py
 	$(PY) bench/charts.py
 	$(PY) bench/report_data.py
 	$(PY) bench/report.py
 
-# Data retention: delete conversations idle for more than TRACKER_RETENTION_DAYS (default 90; DAYS=... overrides).
+# Data retention: delete conversations idle for more than TRACKER_RETENTION_DAYS (default 90; DAYS=... overrides);
+# SENDER=<sender id> deletes that one conversation (a buyer's request to be forgotten).
 purge-trackers: $(VENV)/installed
-	$(PY) scripts/purge_trackers.py $(if $(DAYS),--days $(DAYS))
+	@$(PY) scripts/purge_trackers.py $(if $(DAYS),--days $(DAYS)) $(if $(SENDER),--sender '$(SENDER)')
 
 # How the assistant is doing, from the tracker store: the last 30 days (DAYS=7 for another period;
 # HTML=build/report.html also writes a page with charts).

@@ -30,6 +30,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT_DIR / "bench"), str(PROJECT_DIR)]
 from conversations import TURNS_PER_CONVERSATION, conversation  # noqa: E402
 from reliability.processes import children, free_port, stop_group  # noqa: E402
+from reliability.rate_limit import NO_LIMITS  # noqa: E402
 
 RESULTS_DIR = PROJECT_DIR / "build" / "bench"
 RASA = Path(sys.executable).parent / "rasa"
@@ -105,10 +106,11 @@ async def first_answer(url: str, process: subprocess.Popen, started: float, text
     raise RuntimeError(f"no answer within {START_TIMEOUT} s")
 
 
-def start_ours(model: Path, log_dir: Path) -> Server:
+def start_ours(model: Path, log_dir: Path, limits: dict[str, str] = NO_LIMITS) -> Server:
+    """This assistant, with these rate-limit settings (none by default: the load measures the dialogue engine)."""
     rasa_port, actions_port = free_port(), free_port()
     trackers = log_dir / "trackers.db"
-    env = dict(os.environ, **QUIET_ENV, RASA_API_TOKEN=TOKEN, TRACKER_DB_URL=f"sqlite:///{trackers}")
+    env = dict(os.environ, **QUIET_ENV, **limits, RASA_API_TOKEN=TOKEN, TRACKER_DB_URL=f"sqlite:///{trackers}")
     log = log_dir / "ours.log"
     started = time.monotonic()
     process = subprocess.Popen([sys.executable, "scripts/serve.py", "--rasa-port", str(rasa_port),

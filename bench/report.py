@@ -1,4 +1,4 @@
-"""The README's benchmark table, in Markdown, from build/bench/{nlu,load,footprint,charts,report}.json.
+"""The README's benchmark table, in Markdown, from build/bench/{nlu,load,flood,footprint,charts,report}.json.
 
 Run after `make bench` (which runs it); paste the output into README.md's Benchmarks section.
 Each row: what, target, result, met or not. Latency and throughput are quoted as ratios to the stock
@@ -76,6 +76,19 @@ def speed_rows(result: dict) -> list[str]:
     return rows
 
 
+def flood_rows(flood: dict) -> list[str]:
+    if not flood:
+        return []
+    attack, buyer = flood["flood"], flood["buyer"]
+    return [row(f"Flood, {flood['flooders']} clients x {flood['seconds']:.0f} s, {flood['conversation_limit']} "
+                "per conversation: messages answered / refused (429) / errors", "refused",
+                f"{attack['answered']:,} / {attack['limited']:,} / {attack['errors']} "
+                f"({attack['requests_per_s']:.0f} msg/s sent)", attack["limited"] > 0),
+            row("Another buyer during the flood: answered, p50 / p95", "all, p95 < 1000 ms",
+                f"{buyer['answered']}/{buyer['messages']}, {buyer['p50_ms']:.0f} / {buyer['p95_ms']:.0f} ms",
+                buyer["answered"] == buyer["messages"] > 0 and buyer["p95_ms"] < 1000)]
+
+
 def footprint_rows(footprint: dict) -> list[str]:
     if not footprint:
         return []
@@ -97,7 +110,8 @@ def visuals_rows(charts: dict, report: dict) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.parse_args(argv)
-    rows = (understanding_rows(load("nlu")) + speed_rows(load("load")) + footprint_rows(load("footprint"))
+    rows = (understanding_rows(load("nlu")) + speed_rows(load("load")) + flood_rows(load("flood"))
+            + footprint_rows(load("footprint"))
             + visuals_rows(load("charts"), load("report")))
     if not rows:
         print("No results yet: run `make bench`.", file=sys.stderr)

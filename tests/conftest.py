@@ -20,12 +20,11 @@ import redis
 from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
 from actions.store import KnowledgeStore, make_engine
 from reliability.processes import free_port, stop_group
+from reliability.rate_limit import NO_LIMITS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MODEL = PROJECT_DIR / "models" / "oem-odm-advisor.tar.gz"
 API_TOKEN = "test-token-" + uuid.uuid4().hex[:8]
-# The end-to-end tests talk at machine speed; tests/test_rate_limit.py checks the real limits.
-UNLIMITED = {"RATE_LIMIT_CONVERSATION": "off", "RATE_LIMIT_ADDRESS": "off"}
 
 
 def built_store(folder: Path) -> str:
@@ -112,7 +111,7 @@ def start_assistant(tmp_path: Path, extra_env: dict | None = None, ports: tuple[
     rasa_port, actions_port = ports or (free_port(), free_port())
     # TRACKER_DB_URL, not TRACKER_DB: a developer's .env could set the URL, which wins over TRACKER_DB.
     env = dict(os.environ, RASA_API_TOKEN=API_TOKEN, TRACKER_DB_URL=f"sqlite:///{tmp_path / 'trackers.db'}",
-               **{**UNLIMITED, **(extra_env or {})})
+               **{**NO_LIMITS, **(extra_env or {})})  # machine speed; test_rate_limit.py tests the limits
     log = tmp_path / "assistant.log"
     process = subprocess.Popen(
         [sys.executable, str(PROJECT_DIR / "scripts" / "serve.py"), "--rasa-port", str(rasa_port),

@@ -22,7 +22,8 @@ from actions.decision import BuyerProfile, recommend
 from actions.store import KnowledgeStore
 from buyer_dialogue import ODM_BUYER, OEM_BUYER, OPENING, answer_questionnaire, invalid_slots
 from cluster.profile import Cluster, missing_programs
-from conftest import UNLIMITED, Assistant
+from conftest import Assistant
+from reliability.rate_limit import NO_LIMITS
 from test_forget_me import stored_rows
 
 pytestmark = pytest.mark.server
@@ -38,7 +39,7 @@ def cluster():
     if missing:
         pytest.skip(f"{', '.join(missing)} not installed: `make cluster-deps` (as root)")
     workdir = Path(tempfile.mkdtemp(prefix="oem-odm-cluster-"))  # PostgreSQL's own user must reach it
-    running = Cluster(workdir, extra_env=UNLIMITED).start()
+    running = Cluster(workdir, extra_env=NO_LIMITS).start()
     yield running
     running.stop()
     shutil.rmtree(workdir, ignore_errors=True)
