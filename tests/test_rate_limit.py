@@ -16,20 +16,14 @@ import socketio
 
 from conftest import start_assistant, stop_assistant
 from reliability.rate_limit import SLOW_DOWN, MessageLimits, parse_limit, trusted_networks
-from test_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlackAPI, direct_message, new_id, send_event
+from test_slack import (BOT_TOKEN, SIGNING_SECRET, direct_message, fake_slack,  # noqa: F401 (fake_slack: fixture)
+                        new_id, send_event)
 
 pytestmark = pytest.mark.server
 
 CONVERSATION_LIMIT = 5  # per 30 seconds
 ADDRESS_LIMIT = 12  # per minute
 QUESTION = "What's the MOQ for ODM?"
-
-
-@pytest.fixture(scope="module")
-def fake_slack():
-    fake = FakeSlackAPI()
-    yield fake
-    fake.close()
 
 
 @pytest.fixture(scope="module")
