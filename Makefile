@@ -46,7 +46,7 @@ knowledge: $(KNOWLEDGE)
 
 # The spaCy pipeline and NLU synonyms depend on the catalogue's words, not on cell texts:
 # changing a figure in the source needs no retraining.
-$(SPACY_MODEL): data/knowledge/factors.yml actions/spacy_model.py | $(KNOWLEDGE)
+$(SPACY_MODEL): data/knowledge/factors.yml data/knowledge/vocabulary.yml actions/spacy_model.py actions/vocabulary.py | $(KNOWLEDGE)
 	$(STEP) "Building the spaCy pipeline" $(LOGS)/nlp.log -- $(PY) -m actions.spacy_model
 
 nlp: $(SPACY_MODEL)

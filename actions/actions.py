@@ -20,6 +20,8 @@ from actions.buyer_text import (
     Quote,
     QuoteComparison,
     QuoteError,
+    count_amounts,
+    revise_quotes,
     extract_facts,
     normalise,
     parse_quantity,
@@ -45,6 +47,7 @@ BOTH_MODELS = re.compile(r"\b(acronyms?|both|the two|these terms|those terms|the
 ABOUT_A_MODEL = re.compile(r"\b(tell me (more )?about|explain|describe|what is|what's|meaning)\b", re.I)
 
 ACTION_LISTEN = "action_listen"
+QUESTIONNAIRE = "buyer_profile_form"
 STORE_UNAVAILABLE = "I can't look that up right now, please try again in a moment."
 DIGRESSION_INTENTS = {"ask_factor", "ask_followup", "ask_definition", "ask_comparison", "ask_feasibility",
                       "compare_quotes", "ask_why", "ask_summary", "greet", "thank", "bot_challenge",
@@ -112,6 +115,8 @@ class QuestionAction(StoreAction, ABC):
 
     def respond(self, dispatcher, tracker, snapshot):
         events = context_events(dispatcher, tracker, snapshot)
+        if events is None and wants_questionnaire(tracker, snapshot):  # "OEM or ODM? ask away"
+            return [FollowupAction(QUESTIONNAIRE)]
         return self.answer(dispatcher, tracker, snapshot) if events is None else events
 
     @abstractmethod
@@ -163,6 +168,16 @@ def followup_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot
     return answer_factor_events(dispatcher, snapshot, last_factor, models, text)
 
 
+def wants_questionnaire(tracker: Tracker, snapshot: Snapshot) -> bool:
+    """A request for the recommendation itself that names no row: the questionnaire, not an answer."""
+    text = latest_text(tracker)
+    factor = asked_factor(tracker, snapshot)
+    about_the_buyer = factor == "best_for" and re.search(r"\b(us|me|we|our|my)\b", normalise(text))
+    return (answers.asks_for_recommendation(text) and (factor is None or about_the_buyer)
+            and not answers.asks_for_overview(text)
+            and not tracker.get_slot("recommendation") and tracker.active_loop.get("name") != QUESTIONNAIRE)
+
+
 def routed_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
                   needs_model: bool = False) -> list[EventType] | None:
     """An answer from the message's content alone, for a message the NLU was unsure of (or called
@@ -170,14 +185,18 @@ def routed_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: 
     events = context_events(dispatcher, tracker, snapshot)
     if events is not None:
         return events
+    if wants_questionnaire(tracker, snapshot):
+        return [FollowupAction(QUESTIONNAIRE)]
     text = latest_text(tracker)
     factor, models = asked_factor(tracker, snapshot), named_models(tracker)
-    if needs_model and not answers.models_in(text):
+    if needs_model and not models:
         return None
     if factor:
         return answer_factor_events(dispatcher, snapshot, factor, models, text)
-    if models and not needs_model:
-        return answer_definition_events(dispatcher, snapshot, models)
+    if answers.asks_for_overview(text) and (models or not needs_model):
+        return overview_events(dispatcher, tracker, snapshot)
+    if answers.models_in(text) and (not needs_model or answers.DEFINITION_ASK.search(normalise(text))):
+        return answer_definition_events(dispatcher, snapshot, answers.models_in(text))
     return None
 
 
@@ -296,9 +315,14 @@ class ActionAnswerComparison(QuestionAction):
         factor = asked_factor(tracker, snapshot)
         if factor:
             return answer_factor_events(dispatcher, snapshot, factor, list(MODELS), text)
-        web_page = tracker.get_latest_input_channel() == "socketio"  # draws Markdown tables
-        dispatcher.utter_message(text=comparison_table(snapshot) if web_page else answers.answer_overview(snapshot))
-        return [SlotSet("last_factor", None), SlotSet("last_model", None)]
+        return overview_events(dispatcher, tracker, snapshot)
+
+
+def overview_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType]:
+    """The whole comparison: a Markdown table on the web page, one line per row elsewhere."""
+    web_page = tracker.get_latest_input_channel() == "socketio"  # draws Markdown tables
+    dispatcher.utter_message(text=comparison_table(snapshot) if web_page else answers.answer_overview(snapshot))
+    return [SlotSet("last_factor", None), SlotSet("last_model", None)]
 
 
 def feasibility_replies(snapshot: Snapshot, text: str, bare_numbers: bool) -> tuple[list[str], str | None]:
@@ -341,19 +365,22 @@ class ActionCheckFeasibility(QuestionAction):
         return situation_events(dispatcher, tracker, snapshot, {k: v for k, v in facts.items() if v is not None})
 
 
-class ActionCompareQuotes(Action):
-    """Totals of two factory quotes at the buyer's quantity, and the break-even order size."""
+class ActionCompareQuotes(StoreAction):
+    """Totals of two factory quotes at the buyer's quantity, and the break-even order size. A message
+    with fewer than two amounts was no quote: it is answered from its content instead."""
 
     def name(self) -> str:
         return "action_compare_quotes"
 
-    async def run(self, dispatcher, tracker, domain):
+    def respond(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
         try:
             comparison = parse_quotes(text)
         except QuoteError as err:
-            dispatcher.utter_message(text=str(err))
-            return []
+            answered = None if count_amounts(text) >= 2 else routed_events(dispatcher, tracker, snapshot)
+            if answered is None:
+                dispatcher.utter_message(text=str(err))
+            return answered or []
         return compare_quotes_events(dispatcher, tracker, comparison, quote_quantity(text, tracker))
 
 
@@ -389,7 +416,12 @@ def quote_followup_events(dispatcher: CollectingDispatcher, tracker: Tracker,
     None when the message is not such a follow-up."""
     comparison = remembered_quotes(tracker)
     text = latest_text(tracker)
-    if comparison is None or tracker.get_slot("last_factor") != "quotes" or asked_factor(tracker, snapshot):
+    if comparison is None or tracker.get_slot("last_factor") != "quotes":
+        return None
+    revised = revise_quotes(comparison, text)
+    if revised is not None:  # "what if the OEM tooling was $2,000?"
+        return compare_quotes_events(dispatcher, tracker, revised, quote_quantity(text, tracker))
+    if asked_factor(tracker, snapshot):
         return None
     quantity = parse_quantity(text, asked=True)
     if quantity is None or parse_weeks(text) is not None:
@@ -433,11 +465,14 @@ class ActionUpdateProfile(Action):
         if followup is not None:  # "and for 6k?" after a quote comparison: not a change of the order
             return followup + [FollowupAction(ACTION_LISTEN)]
         extraction = extract_facts(text)
-        if not extraction.facts and snapshot:  # a question that names a row or a subject: answer it, no questionnaire
+        if not extraction.facts and snapshot and not wants_questionnaire(tracker, snapshot):
+            # a question that names a row, a subject or the whole table: answer it, no questionnaire
             factor = asked_factor(tracker, snapshot)
             answered = context_events(dispatcher, tracker, snapshot)
             if answered is None and factor:
                 answered = answer_factor_events(dispatcher, snapshot, factor, named_models(tracker), text)
+            if answered is None and answers.asks_for_overview(text):
+                answered = overview_events(dispatcher, tracker, snapshot)
             if answered is not None:
                 return answered + [FollowupAction(ACTION_LISTEN)]
         events, changes = profile_events(extraction.facts, tracker)

@@ -56,9 +56,13 @@ def _windows(tokens: list[str], size: int) -> list[str]:
     return [" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)]
 
 
+_NOT_ABOUT_TIME = re.compile(r"\b(first|full|part|same|any|this|next|every|some|a long|long)[\s-]time\b|\bno longer\b")
+
+
 def factor_scores(text: str, snapshot: Snapshot) -> dict[str, float]:
     """How strongly the text names each factor: exact synonyms first, longer ones more, then near-misses."""
-    tokens = [t for t in _TOKEN.findall(normalise(text or "")) if not models_in(t)]
+    clean = _NOT_ABOUT_TIME.sub(" ", normalise(text or ""))  # "first time", "no longer a small shop"
+    tokens = [t for t in _TOKEN.findall(clean) if not models_in(t)]
     joined = f" {' '.join(tokens)} "  # without model names: "who is ODM for" reads "who is for"
     scores: dict[str, float] = {}
     for key, row in snapshot.factors.items():
@@ -375,6 +379,8 @@ def answer_quotes(comparison: QuoteComparison, quantity: float | None) -> tuple[
     return "\n".join(lines), breakeven
 
 
+DEFINITION_ASK = re.compile(r"\b(stand for|stands for|mean|means|meaning|what is|what's|whats|define|definition|"
+                            r"acronym|abbreviation)\b")
 _QUESTION_START = re.compile(r"^\W*(is|are|can|could|does|do|did|what|what's|whats|which|how|who|whose|why|when|"
                              r"will|would|should|tell me|explain)\b")
 
@@ -393,9 +399,19 @@ def side_question_reply(snapshot: Snapshot, text: str) -> str | None:
         return answer_not_covered(snapshot, topic, factor)
     if factor:
         return answer_factor(snapshot, factor, models_in(question) or models_described(question), question)[0]
-    if models_in(question) and _DEFINITION_ASK.search(question):
+    if models_in(question) and DEFINITION_ASK.search(question):
         return answer_definition(snapshot, models_in(question))
     return None
 
 
-_DEFINITION_ASK = re.compile(r"\b(stand for|stands for|mean|means|meaning|what is|what's|whats|define|definition|acronym)\b")
+
+
+
+def asks_for_recommendation(text: str) -> bool:
+    """'OEM or ODM? ask away', 'need a recommendation': the buyer wants the questionnaire."""
+    return bool(_VOCABULARY.recommendation_asks.search(normalise(text or "")))
+
+
+def asks_for_overview(text: str) -> bool:
+    """'Which is better overall?', 'walk me through every factor': the whole comparison."""
+    return bool(_VOCABULARY.overview_asks.search(normalise(text or "")))

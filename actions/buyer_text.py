@@ -38,7 +38,7 @@ _NUMBER = (rf"(?:(?P<digits>\d+(?:\.\d+)?)|(?P<word>{_NUMBER_WORD})\b"
            rf"(?:\s*(?:-|\s)\s*(?P<word2>{_NUMBER_WORD})\b)?)"
            r"(?:\s*(?P<mult>hundred|thousand|k|grand|million|m)\b)?")
 _TIME_UNIT = r"(?P<unit>days?|d|weeks?|wks?|w|fortnights?|months?|mos?|mths?|years?|yrs?|quarters?)\b"
-_DURATION = re.compile(rf"(?<![\w$€£.])(?:half\s+an?\s+(?P<half>year|month)|{_NUMBER}\s*(?:of\s+)?{_TIME_UNIT})", re.I)
+_DURATION = re.compile(rf"(?<![\w$€£.])(?:half\s+an?\s+(?P<half>year|month)|{_NUMBER}\s*-?\s*(?:of\s+)?{_TIME_UNIT})", re.I)
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
@@ -213,6 +213,8 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
     text = normalise(text)
     if re.search(r"\b(asap|as soon as possible|right away|immediately|urgent(ly)?|yesterday)\b", text):
         return 1.0
+    if re.search(r"\b(can'?t|cannot|can not|won'?t) wait (months|long|that long)\b", text):
+        return 4.0  # within weeks, whatever happens
     if re.search(r"\b(no rush|no deadline|no hurry|whenever|not in a hurry|take our time|flexible|"
                  r"not urgent|no time pressure|not in a rush|in no rush|in no hurry)\b", text):
         return 52.0
@@ -381,6 +383,39 @@ def parse_quotes(text: str) -> QuoteComparison:
     return QuoteComparison(quotes, next(iter(currencies), None))
 
 
+def count_amounts(text: str) -> int:
+    """How many money figures the text has (a currency, a decimal, a 'k' or a per-unit mark): a quote
+    pair has at least two, '2 factories and 1 agent' none."""
+    text = normalise(text)
+    return sum(1 for m in _MONEY.finditer(text) if m.group("amount") and (
+        m.group("cur_before") or m.group("cur_after") or m.group("k") or "." in m.group("amount")
+        or _is_per_unit(text, m)))
+
+
+def revise_quotes(comparison: QuoteComparison, text: str) -> QuoteComparison | None:
+    """The quotes with one model's figure changed ("what if the OEM tooling was $2,000?"), or None
+    when the text names no model with an amount. A per-unit amount replaces the unit price, any other
+    the fixed cost."""
+    text = normalise(text)
+    marks = _model_marks(text)
+    if len({code for _, _, code in marks}) != 1:
+        return None
+    code = marks[0][2]
+    amounts = [m for m in _MONEY.finditer(text) if m.group("amount") and (m.group("cur_before") or m.group("cur_after")
+                                                                         or _FIXED_WORDS.search(text) or _is_per_unit(text, m))]
+    if not amounts:
+        return None
+    old = comparison.quotes[code]
+    fixed, per_unit = old.fixed, old.per_unit
+    for m in amounts:
+        amount = float(Price.fromstring(m.group("amount")).amount) * (1000 if m.group("k") else 1)
+        if _is_per_unit(text, m):
+            per_unit = amount
+        else:
+            fixed = amount
+    return QuoteComparison({**comparison.quotes, code: Quote(code, fixed, per_unit)}, comparison.currency)
+
+
 def break_even_quantity(oem: Quote, odm: Quote) -> float | None:
     """The order size above which OEM's total is lower, or None when one quote is cheaper at every size."""
     if oem.per_unit >= odm.per_unit:
@@ -407,7 +442,7 @@ _NO_DESIGN_SHAPES = re.compile(
     rf"\b(no\s+(\w+\s+)?{_DESIGN_WORDS}|don'?t have (a |any )?(\w+ )?{_DESIGN_WORDS}|without (a |any )?{_DESIGN_WORDS}|"
     r"(use|pick|choose|take) (one of )?(yours|your \w+|theirs|their \w+))")
 _NEGATION = re.compile(r"\b(not|no|never|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|hardly|no longer|nobody|"
-                       r"without)\W+(\w+\W+){0,2}$")
+                       r"without)[\s'\"]+([\w'-]+[\s'\"]+){0,2}$")  # within the clause: "speed doesn't matter; IP does"
 _SINCE_YEAR = re.compile(r"\b(?:since|founded(?: in)?|established(?: in)?|est\.?(?: in)?|started(?: in)?|trading since)\s+((?:19|20)\d\d)\b")
 _YEARS_TRADING = re.compile(r"\b(\d+)\+?\s*(?:years?|yrs?)\b")
 _NOT_BIG = re.compile(r"\b(no|not|isn'?t|aren'?t)\s+(\w+\s+)?(big|large|much|healthy|generous)\b")
@@ -417,21 +452,26 @@ def _negated(text: str, match: re.Match) -> bool:
     return bool(_NEGATION.search(text[:match.start()]))
 
 
-def _polarity(text: str, positive: re.Pattern, negative: re.Pattern) -> bool | None:
-    """True/False when the text clearly leans one way; a negation flips the word ("not a big deal")."""
-    for pattern, leaning in ((negative, False), (positive, True)):  # negative phrases first
-        match = pattern.search(text)
-        if match:
-            return leaning != _negated(text, match)
-    return None
+def _polarity(text: str, positive: re.Pattern, negative: re.Pattern, topic: re.Pattern | None = None) -> bool | None:
+    """True/False when the text clearly leans one way; a negation flips the word ("not a big deal").
+    With a topic, the word nearest to it decides ("speed doesn't matter; protecting our IP does")."""
+    found = [(m, leaning) for pattern, leaning in ((negative, False), (positive, True))  # negative phrases first
+             for m in [pattern.search(text)] if m]
+    if topic and len(found) > 1 and topic.search(text):
+        about = topic.search(text).start()
+        found = sorted(found, key=lambda hit: min(abs(hit[0].start() - about), abs(hit[0].end() - about)))
+    if not found:
+        return None
+    match, leaning = found[0]
+    return leaning != _negated(text, match)
 
 
 def _own_design(text: str, asked: bool) -> str | None:
     for pattern, value in ((_WORDS["design_no"], "no"), (_NO_DESIGN_SHAPES, "no"),
                            (_WORDS["design_yes"], "yes"), (_OWN_DESIGN_SHAPES, "yes")):
         match = pattern.search(text)
-        if match:
-            return value if value == "no" or not _negated(text, match) else "no"
+        if match:  # a negation flips it: "we never use catalogue designs", "nobody lacks a design"
+            return value if not _negated(text, match) else {"no": "yes", "yes": "no"}[value]
     if asked:
         if _NO.search(text):
             return "no"
@@ -445,7 +485,7 @@ def _ip(text: str, asked: bool) -> str | None:
         return None
     if asked and _NO.search(text):
         return "low"
-    leaning = _polarity(text, _WORDS["ip_high"], _WORDS["ip_low"])
+    leaning = _polarity(text, _WORDS["ip_high"], _WORDS["ip_low"], _WORDS["ip_topic"])
     if leaning is None and asked and _YES.search(text):
         leaning = True
     return None if leaning is None else ("high" if leaning else "low")
@@ -456,7 +496,7 @@ def _budget(text: str, asked: bool) -> str | None:
         return None
     if _NOT_BIG.search(text):
         return "limited"
-    leaning = _polarity(text, _WORDS["budget_healthy"], _WORDS["budget_limited"])
+    leaning = _polarity(text, _WORDS["budget_healthy"], _WORDS["budget_limited"], _WORDS["budget_topic"])
     if leaning is None and asked:
         leaning = True if _YES.search(text) else False if _NO.search(text) else None
     return None if leaning is None else ("healthy" if leaning else "limited")

@@ -2,8 +2,9 @@
 
 `python -m actions.spacy_model` writes:
 - `build/spacy_model/`: blank English + lookup lemmatizer (spacy-lookups-data) + an entity ruler
-  whose patterns name the service models, every factor synonym, quantities ("300 units", "5k pcs"),
-  durations ("3 weeks", "six months") and money ("$5,000"). Rasa's SpacyNLP loads it by path.
+  whose patterns name the service models (the vocabulary's names) and every factor synonym: the two
+  entities the actions read. Quantities, dates and money are read from the text by `buyer_text`.
+  Rasa's SpacyNLP loads it by path.
 - `data/nlu/knowledge_terms.yml`: entity synonyms (factor phrase -> factor key) for EntitySynonymMapper.
 Nothing is downloaded: the lemma tables ship inside spacy-lookups-data.
 """
@@ -16,17 +17,10 @@ from pathlib import Path
 import spacy
 
 from actions.store import PROJECT_DIR, KnowledgeStore, Snapshot
+from actions.vocabulary import vocabulary
 
 SPACY_MODEL_DIR = PROJECT_DIR / "build" / "spacy_model"
 SYNONYMS_FILE = PROJECT_DIR / "data" / "nlu" / "knowledge_terms.yml"
-
-QUANTITY_NOUNS = ["units", "unit", "pcs", "pc", "pieces", "piece", "plushies", "plush", "toys", "toy", "items",
-                  "dolls", "figures", "sets", "boxes", "products", "qty"]
-TIME_UNITS = ["day", "days", "week", "weeks", "wk", "wks", "month", "months", "mos", "year", "years"]
-CURRENCY = ["$", "€", "£", "usd", "eur", "gbp", "dollars", "euros"]
-NUMBER = {"TEXT": {"REGEX": r"^\d+([.,]\d+)*[kK]?$"}}
-MODEL_PHRASES = {"OEM": ["oem", "oems", "original equipment manufacturer"],
-                 "ODM": ["odm", "odms", "original design manufacturer"]}
 
 
 def _phrase_pattern(phrase: str) -> list[dict]:
@@ -35,20 +29,13 @@ def _phrase_pattern(phrase: str) -> list[dict]:
 
 def entity_patterns(snapshot: Snapshot) -> list[dict]:
     """Entity-ruler patterns generated from the store's models and factor synonyms."""
+    names = vocabulary().raw["models"]
     patterns = [{"label": "service_model", "pattern": _phrase_pattern(p), "id": code}
-                for code, phrases in MODEL_PHRASES.items() if code in snapshot.models for p in phrases]
+                for code, entry in names.items() if code in snapshot.models for p in entry["names"]]
     for key, row in snapshot.factors.items():
         for phrase in {row.row_label.lower(), *row.synonyms}:
             if phrase not in ("weeks", "months"):  # those words belong to durations
                 patterns.append({"label": "factor", "pattern": _phrase_pattern(phrase), "id": key})
-    number_or_word = [NUMBER, {"LIKE_NUM": True}]
-    for num in number_or_word:
-        patterns.append({"label": "quantity", "pattern": [num, {"LOWER": {"IN": QUANTITY_NOUNS}}]})
-        patterns.append({"label": "duration", "pattern": [num, {"LOWER": {"IN": TIME_UNITS}}]})
-        patterns.append({"label": "money", "pattern": [{"LOWER": {"IN": CURRENCY[:3]}}, num]})
-        patterns.append({"label": "money", "pattern": [num, {"LOWER": {"IN": CURRENCY[3:]}}]})
-    patterns.append({"label": "duration", "pattern": [{"LOWER": "half"}, {"LOWER": {"IN": ["a", "an"]}},
-                                                      {"LOWER": {"IN": ["year", "month"]}}]})
     return patterns
 
 

@@ -48,6 +48,8 @@ class Vocabulary:
     past_span_before: re.Pattern
     answers: dict[str, re.Pattern]
     situation_asks: re.Pattern
+    recommendation_asks: re.Pattern
+    overview_asks: re.Pattern
     raw: dict
 
     def answer(self, name: str) -> re.Pattern:
@@ -71,5 +73,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
                                     r"(?:\s+\w+){0,3}\s*(?:for|over)?\s*$"),
         answers={name: phrase_pattern(words) for name, words in raw["answers"].items()},
         situation_asks=phrase_pattern(raw["situation_asks"]),
+        recommendation_asks=phrase_pattern(raw["recommendation_asks"]),
+        overview_asks=phrase_pattern(raw["overview_asks"]),
         raw=raw,
     )
