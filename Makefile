@@ -94,6 +94,7 @@ run: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET)
 # assistant in the same run, cold training time; then the README's table.
 bench: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET)
 	$(PY) bench/nlu_eval.py --cross-validation 3
+	$(PY) bench/blind.py
 	$(PY) bench/load.py
 	$(PY) bench/flood.py
 	$(PY) bench/footprint.py

@@ -91,9 +91,10 @@ def factors_listed(text: str, snapshot: Snapshot) -> list[str]:
     exact = {key: score for key, score in factor_scores(text, snapshot).items() if score >= EXACT_MATCH_BONUS + 2}
     if len(exact) < 2:
         return []
-    clean = normalise(text)
-    first_at = {key: min((clean.find(p) for p in (*snapshot.factors[key].synonyms, *snapshot.factors[key].comparatives)
-                          if f" {p} " in f" {clean} "), default=len(clean)) for key in exact}
+    joined = f" {' '.join(_TOKEN.findall(normalise(text)))} "
+    first_at = {key: min((joined.find(f" {p} ") for p in (*snapshot.factors[key].synonyms,
+                                                           *snapshot.factors[key].comparatives)
+                          if f" {p} " in joined), default=len(joined)) for key in exact}
     return sorted(exact, key=first_at.get)
 
 
@@ -290,8 +291,9 @@ def answer_time_feasibility(snapshot: Snapshot, weeks: float) -> str:
 
 
 def answer_not_covered(snapshot: Snapshot, topic: NotCoveredTopic, factor: str | None = None) -> str:
-    """'The comparison doesn't cover X', then the rows it has that are related (the named one first)."""
-    rows = [factor] if factor else [key for key in topic.related if key in snapshot.factors]
+    """'The comparison doesn't cover X', then the rows it has that are related (at most two)."""
+    rows = [key for key in (*topic.related, factor) if key in snapshot.factors]
+    rows = list(dict.fromkeys(rows))  # the subject's related rows first, then the row the buyer named
     lines = [f"The comparison doesn't cover {topic.label}, so I can't give you a figure or a verdict on that. "
              "What it does say that is related:"]
     for key in rows[:2]:

@@ -49,7 +49,7 @@ _PART_OF_MONTH = {"start": 1, "beginning": 1, "early": 7, "first week": 7, "firs
                   "last week": 28, "end": 31}
 _PART_WORD = phrase_alternation(_PART_OF_MONTH)
 _DATE = re.compile(
-    rf"\b(?:(?:the\s+)?(?P<part>{_PART_WORD})(?:\s+of)?\s+)?"
+    rf"\b(?:(?:the\s+)?(?P<part>{_PART_WORD})(?:\s+of)?[\s-]+)?"
     rf"(?:(?P<month>{_MONTH_WORD})\.?(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?"
     rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_MONTH_WORD}))\b(?:,?\s*(?P<year>20\d\d))?")
 _NUMERIC_DATE = re.compile(r"\b(?:20\d\d-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]20\d\d)\b")

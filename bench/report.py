@@ -1,4 +1,4 @@
-"""The README's benchmark table, in Markdown, from build/bench/{nlu,load,flood,footprint,charts,report}.json.
+"""The README's benchmark table, in Markdown, from build/bench/{nlu,blind,load,flood,footprint,charts,report}.json.
 
 Run after `make bench` (which runs it); paste the output into README.md's Benchmarks section.
 Each row: what, target, result, met or not. Latency and throughput are quoted as ratios to the stock
@@ -23,6 +23,19 @@ def load(name: str) -> dict:
 def row(what: str, target: str, result: str, met: bool | None) -> str:
     mark = "" if met is None else ("yes" if met else "**no**")
     return f"| {what} | {target} | {result} | {mark} |"
+
+
+def blind_rows(blind: dict) -> list[str]:
+    """The blind set's pass rates, overall and per kind (bench/blind.py)."""
+    if not blind:
+        return []
+    batches = ", ".join(blind["batches"])
+    rows = [row(f"Blind questions ({blind['questions']['cases']}, {batches})", ">= 0.95",
+                f"{blind['questions']['score']:.3f}", blind["questions"]["score"] >= 0.95),
+            row(f"Blind dialogues ({blind['dialogues']['cases']})", ">= 0.95", f"{blind['dialogues']['score']:.3f}",
+                blind["dialogues"]["score"] >= 0.95)]
+    return rows + [row(f"Blind, {kind.replace('_', ' ')} ({k['cases']})", "", f"{k['score']:.2f}", None)
+                   for kind, k in blind["kinds"].items()]
 
 
 def understanding_rows(nlu: dict) -> list[str]:
@@ -110,7 +123,7 @@ def visuals_rows(charts: dict, report: dict) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.parse_args(argv)
-    rows = (understanding_rows(load("nlu")) + speed_rows(load("load")) + flood_rows(load("flood"))
+    rows = (understanding_rows(load("nlu")) + blind_rows(load("blind")) + speed_rows(load("load")) + flood_rows(load("flood"))
             + footprint_rows(load("footprint"))
             + visuals_rows(load("charts"), load("report")))
     if not rows:

@@ -89,3 +89,70 @@ def test_launch_time_feasibility_says_by_how_much(snapshot):
     assert "ODM can make it" in three_weeks and "short by at least about 2.3 months" in three_weeks
     half_year = answers.answer_time_feasibility(snapshot, 30)
     assert "OEM and ODM can make it" in half_year and "4 weeks to spare" in half_year
+
+
+# ------------------------------------------------------------------ kinds of message buyers write (issue: understanding)
+
+@pytest.mark.parametrize("text, models", [
+    ("a toy the factory already makes, just in our colours", ["ODM"]),
+    ("they'd build it to our CAD files", ["OEM"]),
+    ("a white-label plush from their catalogue", ["ODM"]),
+    ("made to our own specifications", ["OEM"]),
+    ("what about cost", []),
+])
+def test_models_described_rather_than_named(text, models):
+    assert answers.models_described(text) == models
+
+
+@pytest.mark.parametrize("question, factor", [
+    ("turnaround gap between the two?", "development_time"), ("OEM suits which kind of company?", "best_for"),
+    ("do the changes I pay for on an ODM toy belong to me?", "design_ownership"),
+    ("per-unit at volume, who wins?", "unit_cost"), ("quickest route to market?", "development_time"),
+    ("we're no longer a small shop, which fits?", None),
+])
+def test_short_comparisons_find_their_row(snapshot, question, factor):
+    assert answers.best_factor(question, snapshot) == factor
+
+
+def test_rows_listed_together_are_all_answered(snapshot):
+    assert answers.factors_listed("OEM v ODM: MOQ, lead time and risk please", snapshot) == [
+        "moq", "development_time", "risk"]
+    assert answers.factors_listed("what's the MOQ for ODM?", snapshot) == []
+
+
+@pytest.mark.parametrize("question, topic, row", [
+    ("is it legal to put my brand on an ODM toy?", "legality", "Design Ownership"),
+    ("what defect rate do OEM factories have?", "quality", "Risk Level"),
+    ("does ODM include EN71 testing?", "certification", "Risk Level"),
+    ("is Shenzhen Fun Toys a reliable OEM?", "factory", "Best For"),
+    ("how much is sea freight for an ODM order?", "shipping", "Development Time"),
+])
+def test_questions_next_door_to_the_table_say_so_and_give_what_is_related(snapshot, question, topic, row):
+    found = answers.not_covered_topic(question)
+    assert found.key == topic
+    reply = answers.answer_not_covered(snapshot, found, answers.best_factor(question, snapshot))
+    assert reply.startswith("The comparison doesn't cover") and row in reply
+    assert "%" not in reply  # no figure from nowhere
+
+
+def test_a_situation_is_answered_from_the_table_with_the_tension(snapshot):
+    facts = answers.situation_in("a chain wants 15k sets in 10 weeks, which way should we go?")
+    assert facts == {"order_quantity": 15000, "weeks_to_launch": 10}
+    reply, model = answers.answer_situation(snapshot, facts)
+    assert model == "ODM" and "Tension:" in reply and "15,000 units" in reply and "3-6 months" in reply
+    assert answers.situation_in("what's the MOQ for ODM?") is None
+    assert answers.situation_in("nobody here designs, which model?") == {"own_design": "no"}
+
+
+def test_a_side_question_in_an_answer_is_found_and_answered(snapshot):
+    reply = answers.side_question_reply(snapshot, "is ODM cheaper up front? and no, we don't have drawings yet")
+    assert "initial cost" in reply
+    assert "Original Design Manufacturer" in answers.side_question_reply(snapshot, "about 300. btw what's ODM?")
+    assert answers.side_question_reply(snapshot, "about 300 units") is None
+
+
+def test_quotes_with_a_higher_oem_unit_price_say_there_is_no_break_even():
+    from actions.buyer_text import parse_quotes
+
+    reply, breakeven = answers.answer_quotes(parse_quotes("OEM $2,000 + $3.50/unit, ODM $400 + $3.00/unit"), 1000)
+    assert breakeven is None and "No break-even" in reply and "ODM's quote is cheaper at every quantity" in reply

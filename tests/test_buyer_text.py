@@ -6,12 +6,14 @@ from datetime import date
 import pytest
 
 from actions.buyer_text import (
+    Quote,
     QuoteError,
     break_even_quantity,
     extract_facts,
     parse_quantity,
     parse_quotes,
     parse_weeks,
+    revise_quotes,
 )
 
 TODAY = date(2026, 11, 24)
@@ -134,3 +136,73 @@ def test_quote_without_break_even():
 def test_invalid_quotes_get_a_clear_message(text, message):
     with pytest.raises(QuoteError, match=message):
         parse_quotes(text)
+
+
+# ------------------------------------------------------------------ kinds of message buyers write (issue: understanding)
+
+@pytest.mark.parametrize("text, asked, expected", [
+    # counts of other things are not order sizes, past spans are not deadlines
+    ("we own 14 boutiques and want the ODM minimum", None, {}),
+    ("started in 2012, how does ODM work", None, {"business_stage": "established"}),
+    ("2 product managers and 4 engineers here", "order_quantity", {}),
+    ("we've had 6 years on etsy", "weeks_to_launch", {"business_stage": "established"}),
+    ("about 800 pieces, we have 30 retail partners", "order_quantity", {"order_quantity": 800}),
+    ("launch 4 months from now, trading for 11 years", None, {"weeks_to_launch": 17.33, "business_stage": "established"}),
+    # volunteered answers in everyday words
+    ("cash for the tooling is no problem", None, {"budget": "healthy"}),
+    ("honestly couldn't care less who holds the ip", None, {"ip_importance": "low"}),
+    ("yass", "own_design", {"own_design": "yes"}),
+    ("12 wks", "weeks_to_launch", {"weeks_to_launch": 12}),
+    ("deffo crucial", "ip_importance", {"ip_importance": "high"}),
+    ("a long-established label", "business_stage", {"business_stage": "established"}),
+    ("two and a half thousand", "order_quantity", {"order_quantity": 2500}),
+    ("twelve hundred", "order_quantity", {"order_quantity": 1200}),
+    ("between 200-400", "order_quantity", {"order_quantity": 400}),
+    # negations flip the fact instead of matching its keyword
+    ("we are not a startup any more", None, {"business_stage": "established"}),
+    ("no one on our team designs", None, {"own_design": "no"}),
+    ("owning the mold isn't important to us", None, {"ip_importance": "low"}),
+    ("we're in no hurry", None, {"weeks_to_launch": 52}),
+    ("we never pick stock designs, it's all ours", None, {"own_design": "yes"}),
+    ("deadlines don't matter; protecting our ip really does", None, {"ip_importance": "high"}),
+    ("we don't have any budget for moulds", None, {"budget": "limited"}),
+])
+def test_kinds_of_buyer_facts(text, asked, expected):
+    facts = extract_facts(text, asked=asked, today=TODAY).facts
+    assert facts == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize("text, weeks", [
+    ("on shelves by mid-march", (date(2027, 3, 15) - TODAY).days / 7),
+    ("the first week of june", (date(2027, 6, 7) - TODAY).days / 7),
+    ("a 3-month window", 13), ("launch on 14/02/2027", (date(2027, 2, 14) - TODAY).days / 7),
+    ("we can't wait months", 4), ("early april", (date(2027, 4, 7) - TODAY).days / 7),
+])
+def test_dates_buyers_write(text, weeks):
+    assert parse_weeks(text, TODAY) == pytest.approx(weeks, abs=0.01)
+
+
+@pytest.mark.parametrize("text, oem, odm", [
+    ("OEM quoted $3.20/pc with $6k tooling; ODM $2.80 each + $400 setup", (6000, 3.2), (400, 2.8)),
+    ("$12,000 moulds @ $0.90 (OEM) vs $0 setup @ $1.40 (ODM)", (12000, 0.9), (0, 1.4)),
+    ("Setup is 4,000 dollars + 1.20 per unit at the OEM plant; the ODM one is 600 dollars + 1.80 per unit",
+     (4000, 1.2), (600, 1.8)),
+    ("OEM - 9k tooling, 0.75/pc. ODM - 1k setup, 1.15/pc. we'd order 6000", (9000, 0.75), (1000, 1.15)),
+    ("oem: mould 2500, unit 1,10 € | odm: setup 300, unit 1,60 €", (2500, 1.1), (300, 1.6)),
+])
+def test_quotes_in_the_formats_buyers_write(text, oem, odm):
+    quotes = parse_quotes(text).quotes
+    assert (quotes["OEM"].fixed, quotes["OEM"].per_unit) == pytest.approx(oem)
+    assert (quotes["ODM"].fixed, quotes["ODM"].per_unit) == pytest.approx(odm)
+
+
+def test_a_higher_oem_unit_price_parses_and_has_no_break_even():
+    comparison = parse_quotes("OEM: $1,500 tooling, $3.20 each; ODM: $300 setup, $2.95 each")
+    assert break_even_quantity(comparison.quotes["OEM"], comparison.quotes["ODM"]) is None
+
+
+def test_a_quote_what_if_changes_only_the_named_figure():
+    comparison = parse_quotes("OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit")
+    revised = revise_quotes(comparison, "what if the OEM mould came down to $3,000?")
+    assert revised.quotes["OEM"] == Quote("OEM", 3000, 2.1) and revised.quotes["ODM"] == comparison.quotes["ODM"]
+    assert revise_quotes(comparison, "and for 6k?") is None
