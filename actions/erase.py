@@ -17,6 +17,10 @@ from reliability.erasure import FORGET_ACTION, erase_conversation
 
 logger = logging.getLogger(__name__)
 
+ERASED = ("Done: I've deleted this conversation, with your answers, my recommendation, your decision records "
+          "and charts. If you write again, we start afresh.")
+NOT_ERASED = "Sorry, I couldn't delete your data just now. Please try again in a moment."
+
 
 class ActionForgetMe(Action):
     def name(self) -> str:
@@ -28,7 +32,7 @@ class ActionForgetMe(Action):
         except SQLAlchemyError as err:
             logger.error("Could not erase conversation %s (%s); the buyer was asked to try again.",
                          tracker.sender_id, err)
-            dispatcher.utter_message(response="utter_data_not_erased")
+            dispatcher.utter_message(text=NOT_ERASED)
             return []
-        dispatcher.utter_message(response="utter_data_erased")
+        dispatcher.utter_message(text=ERASED)
         return [AllSlotsReset()]

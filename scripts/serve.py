@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             follower.follow()
             if supervisor and not supervisor.keep_alive():
                 return 1
-            time.sleep(0.5)
+            time.sleep(0.2)
         follower.follow()
         print(f"The Rasa server stopped ({rasa.exit_status()}); shutting down.", file=sys.stderr)
         show_tail(rasa.log, sys.stderr, offset=rasa.log_offset)

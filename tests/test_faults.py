@@ -195,6 +195,8 @@ def test_knowledge_store_locked_or_missing_gets_a_polite_reply(tmp_path, store_c
             moved.rename(store_copy)
         assert "50" in assistant.say("store-" + uuid.uuid4().hex, question)
 
+        # The launcher copies the servers' error lines to its console as they come (within a second).
+        wait_until(lambda: "no such table" in assistant.log.read_text(errors="replace"), "the error on the console", 10)
         log = assistant.log.read_text(errors="replace")
         assert "knowledge store unavailable for action_answer_factor" in log
         assert "database is locked" in log and "no such table" in log
