@@ -37,12 +37,13 @@ from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.events import ActionExecuted, AllSlotsReset, BotUttered, SlotSet, UserUttered
 from rasa.shared.exceptions import RasaException
 from sanic import response
+from sqlalchemy.exc import SQLAlchemyError
 
 from channels import record_pages
 from reliability.erasure import FORGET_ACTION, erase_conversation
 from reliability.rate_limit import SLOW_DOWN, shared_limits
-from reliability.tracker_store import RememberingSQLTrackerStore
 from reliability.settings import in_models_dir
+from reliability.tracker_store import RememberingSQLTrackerStore
 
 logger = logging.getLogger(__name__)
 
@@ -216,11 +217,14 @@ def erase_instead_of_saving(save_tracker):
         if not erased_this_turn(tracker):
             await save_tracker(self, tracker)
             return
-        await asyncio.get_running_loop().run_in_executor(None, erase_conversation, tracker.sender_id)
         store = getattr(self.tracker_store, "_tracker_store", self.tracker_store)  # inside Rasa's FailSafeTrackerStore
         if isinstance(store, RememberingSQLTrackerStore):
             store.forget(tracker.sender_id)
-        logger.info("Erased conversation %s at the buyer's request.", tracker.sender_id)
+        try:  # the action server has erased it already; this catches what was stored since
+            await asyncio.get_running_loop().run_in_executor(None, erase_conversation, tracker.sender_id)
+        except SQLAlchemyError as err:
+            logger.error("Erasing conversation %s once more failed (%s): run `make purge-trackers SENDER=%s`.",
+                         tracker.sender_id, err, tracker.sender_id)
 
     return saved_or_erased
 
