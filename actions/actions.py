@@ -115,9 +115,15 @@ class QuestionAction(StoreAction, ABC):
 
     def respond(self, dispatcher, tracker, snapshot):
         events = context_events(dispatcher, tracker, snapshot)
-        if events is None and wants_questionnaire(tracker, snapshot):  # "OEM or ODM? ask away"
+        if events is not None:
+            return events
+        if wants_questionnaire(tracker, snapshot):  # "OEM or ODM? ask away"
             return [FollowupAction(QUESTIONNAIRE)]
-        return self.answer(dispatcher, tracker, snapshot) if events is None else events
+        facts = extract_facts(latest_text(tracker)).facts
+        if facts and not asked_factor(tracker, snapshot) and not named_models(tracker) and may_start_questionnaire(tracker):
+            # "I run a small Etsy shop and want some toys made": facts about the buyer, no question
+            return [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]
+        return self.answer(dispatcher, tracker, snapshot)
 
     @abstractmethod
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType]:
@@ -142,12 +148,15 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
     if topic and (factor or named_models(tracker) or tracker.get_slot("last_factor")):  # next door, not off-topic
         dispatcher.utter_message(text=answers.answer_not_covered(snapshot, topic, factor))
         return [SlotSet("last_factor", factor or topic.related[0]), SlotSet("last_model", None)]
-    situation = answers.situation_in(text, factor)
-    if situation:
+    situation = answers.situation_in(text, factor, snapshot)
+    if situation and not (factor == "best_for" and answers.audience_named(text, snapshot)):
         return situation_events(dispatcher, tracker, snapshot, situation)
+    if factor is None and answers.asks_for_overview(text) and len(answers.models_in(text)) != 1:
+        return overview_events(dispatcher, tracker, snapshot)
     return followup_events(dispatcher, tracker, snapshot, factor)
 
 
+FOLLOWUP_START = re.compile(r"^\W*(?:and|so|what about|how about|also|plus)\b")
 FOLLOWUP_ASKS = re.compile(r"^\W*(?:and|so|ok|okay|but)?\W*(?:how (?:low|high|long|short|much|many|big|fast|slow)|"
                            r"by how much|what(?:'s| is) the (?:gap|difference)|the gap|difference)\b")
 
@@ -158,9 +167,14 @@ def followup_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot
     'by how much?' -> the same row again (for the model named, else both)."""
     last_factor, text = tracker.get_slot("last_factor"), latest_text(tracker)
     words = re.findall(r"[\w']+", normalise(text))
-    if factor or last_factor not in snapshot.factors or len(words) > 5:
+    if last_factor not in snapshot.factors or len(words) > 5:
         return None
     models = answers.models_in(text)
+    if factor:  # "and the time?": the row named, for the model talked about
+        if not FOLLOWUP_START.search(normalise(text)):
+            return None
+        last_model = tracker.get_slot("last_model")
+        return answer_factor_events(dispatcher, snapshot, factor, models or ([last_model] if last_model else []), text)
     bare_model = models and all(w in ("and", "what", "about", "for", "how", "the", "with", "then", "so") or
                                 answers.models_in(w) for w in words)
     if not (bare_model or FOLLOWUP_ASKS.search(normalise(text))):
@@ -172,10 +186,9 @@ def wants_questionnaire(tracker: Tracker, snapshot: Snapshot) -> bool:
     """A request for the recommendation itself that names no row: the questionnaire, not an answer."""
     text = latest_text(tracker)
     factor = asked_factor(tracker, snapshot)
-    about_the_buyer = factor == "best_for" and re.search(r"\b(us|me|we|our|my)\b", normalise(text))
+    about_the_buyer = factor == "best_for" and not answers.audience_named(text, snapshot)
     return (answers.asks_for_recommendation(text) and (factor is None or about_the_buyer)
-            and not answers.asks_for_overview(text)
-            and not tracker.get_slot("recommendation") and tracker.active_loop.get("name") != QUESTIONNAIRE)
+            and not answers.asks_for_overview(text) and may_start_questionnaire(tracker))
 
 
 def routed_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
@@ -201,15 +214,28 @@ def routed_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: 
 
 
 def situation_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
-                     facts: dict, offer: bool = True) -> list[EventType]:
-    """Which model fits the buyer's situation, with the launch chart when a date is given."""
+                     facts: dict, questionnaire_follows: bool = False) -> list[EventType]:
+    """Which model fits the buyer's situation, with the launch chart when a date is given. When the
+    buyer asks which model to take, the questionnaire follows for the full recommendation (with the
+    facts already given); a feasibility check ("is that doable?") gets an offer of it instead."""
     weeks = facts.get("weeks_to_launch")
     chart = store_chart(tracker.sender_id, "launch", launch_chart_from_store(snapshot, date.today(), weeks)) \
         if isinstance(weeks, (int, float)) and weeks > 0 else None
-    text, pointed_to = answers.answer_situation(snapshot, facts, offer=offer)
-    dispatcher.utter_message(text=text if offer else text + "\nFor a full recommendation, a few quick questions:",
+    starts_questionnaire = not questionnaire_follows and may_start_questionnaire(tracker) and (
+        answers.asks_which_model(latest_text(tracker)))
+    asks_next = questionnaire_follows or starts_questionnaire
+    text, pointed_to = answers.answer_situation(snapshot, facts, offer=not asks_next)
+    dispatcher.utter_message(text=text + "\nFor a full recommendation, a few quick questions:" if asks_next else text,
                              image=chart)
-    return [SlotSet("last_factor", "development_time" if weeks else "moq"), SlotSet("last_model", pointed_to)]
+    events = [SlotSet("last_factor", "development_time" if weeks else "moq"), SlotSet("last_model", pointed_to)]
+    if starts_questionnaire:
+        events += [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]
+    return events
+
+
+def may_start_questionnaire(tracker: Tracker) -> bool:
+    """No recommendation made yet and the questionnaire not already running."""
+    return not tracker.get_slot("recommendation") and tracker.active_loop.get("name") != QUESTIONNAIRE
 
 
 def ask_which_factor(dispatcher: CollectingDispatcher) -> None:
@@ -465,30 +491,30 @@ class ActionUpdateProfile(Action):
         if followup is not None:  # "and for 6k?" after a quote comparison: not a change of the order
             return followup + [FollowupAction(ACTION_LISTEN)]
         extraction = extract_facts(text)
-        if not extraction.facts and snapshot and not wants_questionnaire(tracker, snapshot):
-            # a question that names a row, a subject or the whole table: answer it, no questionnaire
-            factor = asked_factor(tracker, snapshot)
+        events, changes = profile_events(extraction.facts, tracker)
+        factor = asked_factor(tracker, snapshot) if snapshot else None
+        situation = answers.situation_in(text, factor, snapshot) if snapshot else None
+        if (snapshot and not tracker.get_slot("recommendation") and not wants_questionnaire(tracker, snapshot)
+                and (not extraction.facts or factor and not situation)):
+            # a question about a row, a subject or the whole table ("we'd send our CAD files: how long
+            # does that take?"): answered, any fact said with it kept, and no questionnaire
             answered = context_events(dispatcher, tracker, snapshot)
             if answered is None and factor:
                 answered = answer_factor_events(dispatcher, snapshot, factor, named_models(tracker), text)
             if answered is None and answers.asks_for_overview(text):
                 answered = overview_events(dispatcher, tracker, snapshot)
             if answered is not None:
-                return answered + [FollowupAction(ACTION_LISTEN)]
-        events, changes = profile_events(extraction.facts, tracker)
+                return events + answered + [FollowupAction(ACTION_LISTEN)]
         if extraction.problem:
             dispatcher.utter_message(text=extraction.problem)
-        situation = answers.situation_in(text) if snapshot else None
         if tracker.get_slot("recommendation") and extraction.facts:
             before = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
             events.append(SlotSet("profile_before_change", before))
-            quantity, weeks = (situation or {}).get("order_quantity"), (situation or {}).get("weeks_to_launch")
-            checks = ([answers.answer_quantity_feasibility(snapshot, quantity)] if quantity else []) + (
-                [answers.answer_time_feasibility(snapshot, weeks)] if weeks else [])
-            if checks:  # "we're aiming for early September, ok?": the check itself, then the re-evaluation
-                dispatcher.utter_message(text="\n".join(checks))
+            weeks = (situation or {}).get("weeks_to_launch")
+            if weeks:  # "we're aiming for early September, ok?": the date check itself, then the re-evaluation
+                dispatcher.utter_message(text=answers.answer_time_feasibility(snapshot, weeks))
         elif situation:  # "15k sets for a department store, which way?": the table's answer first
-            situation_events(dispatcher, tracker, snapshot, situation, offer=False)
+            situation_events(dispatcher, tracker, snapshot, situation, questionnaire_follows=True)
         elif changes:
             dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
         return events + [SlotSet("invalid_answers", 0)]
@@ -515,6 +541,10 @@ class ValidateBuyerProfileForm(FormValidationAction):
             dispatcher.utter_message(text=side_answer)
             if not extraction.facts:
                 return [SlotSet(asked, None)]
+        elif snapshot:  # "we aim for early September, is that fine?" while asked another question: the check too
+            checks = volunteered_checks(snapshot, latest_text(tracker), asked)
+            if checks:
+                dispatcher.utter_message(text=checks)
         if not asked or asked in extraction.facts:
             return events + [SlotSet("invalid_answers", 0)]
         if extraction.facts and not extraction.problem:  # answered another question: take it, ask again
@@ -531,6 +561,19 @@ class ValidateBuyerProfileForm(FormValidationAction):
         elif not events:
             dispatcher.utter_message(text=f"Sorry, I didn't catch that. {HINTS[asked]} Or say \"not sure\" to skip.")
         return events + [SlotSet(asked, None), SlotSet("invalid_answers", attempts)]
+
+
+def volunteered_checks(snapshot: Snapshot, text: str, asked: str) -> str | None:
+    """The table's check of a launch time or order size said with a question ("is that fine?")
+    while another question was asked; None when there is none."""
+    situation = answers.situation_in(text) or {}
+    weeks, quantity = situation.get("weeks_to_launch"), situation.get("order_quantity")
+    checks = []
+    if weeks and asked != "weeks_to_launch":
+        checks.append(answers.answer_time_feasibility(snapshot, weeks))
+    if quantity and asked != "order_quantity":
+        checks.append(answers.answer_quantity_feasibility(snapshot, quantity))
+    return "\n".join(checks) or None
 
 
 HINTS = {

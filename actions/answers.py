@@ -178,6 +178,11 @@ def _ip_lead(model: str, snapshot: Snapshot) -> str:
     return f"{lead} {customisations}" if customisations else lead
 
 
+def audience_named(text: str, snapshot: Snapshot) -> bool:
+    """Whether the text names an audience listed in the Best For row ('best for startups?')."""
+    return _audience_lead(text, snapshot) is not None
+
+
 def _audience_lead(text: str, snapshot: Snapshot) -> tuple[str, str] | None:
     """'ODM is the better fit' when the question names an audience listed in Best For."""
     tokens = _TOKEN.findall(normalise(text))
@@ -330,16 +335,19 @@ OFFER_RECOMMENDATION = ("Say \"help me choose\" for a full recommendation that a
                         "IP, budget and stage.")
 
 
-def situation_in(text: str, asked_about: str | None = None) -> dict | None:
+def situation_in(text: str, asked_about: str | None = None, snapshot: Snapshot | None = None) -> dict | None:
     """The buyer facts of a situation question ("1,200 dolls in ten weeks, doable?", "nobody here
     designs, which model?"), or None when the message is not one. Numbers count only with their words
     around them (buyer_text)."""
     clean = normalise(text or "")
+    if snapshot and asked_about and _comparative(clean, asked_about, snapshot):
+        return None  # "which one needs bigger orders?" compares a row
     facts = {k: v for k, v in extract_facts(clean).facts.items() if v != UNSURE}
-    about_its_own_figure = {"moq": "order_quantity", "development_time": "weeks_to_launch"}.get(asked_about) in facts
-    asks = (_VOCABULARY.situation_asks.search(clean) or about_its_own_figure
-            or (asked_about is None and clean.rstrip().endswith("?")))
-    if asked_about not in (None, "moq", "development_time", "best_for") or not asks:
+    asks = _VOCABULARY.situation_asks if asked_about in (None, "moq", "development_time", "best_for") \
+        else _VOCABULARY.which_model_asks  # "can I get exclusivity?" is a question about a row
+    which_model = asks.search(clean)
+    own_figure = {"moq": "order_quantity", "development_time": "weeks_to_launch"}.get(asked_about) in facts
+    if not (which_model or own_figure or asked_about is None and clean.rstrip().endswith("?")):
         return None
     return facts or None
 
@@ -417,3 +425,9 @@ def asks_for_recommendation(text: str) -> bool:
 def asks_for_overview(text: str) -> bool:
     """'Which is better overall?', 'walk me through every factor': the whole comparison."""
     return bool(_VOCABULARY.overview_asks.search(normalise(text or "")))
+
+
+def asks_which_model(text: str) -> bool:
+    """'OEM or ODM?', 'which route?', 'help me pick': the buyer asks which model to take."""
+    clean = normalise(text or "")
+    return bool(_VOCABULARY.which_model_asks.search(clean) or _VOCABULARY.recommendation_asks.search(clean))

@@ -19,7 +19,7 @@ import dateparser
 from price_parser import Price
 from text_to_num import alpha2digit
 
-from actions.vocabulary import phrase_alternation, vocabulary
+from actions.vocabulary import correct_typos, phrase_alternation, vocabulary
 
 WEEKS_PER_MONTH = 52 / 12
 MAX_LAUNCH_WEEKS = 10 * 52  # a longer span is about the past ("20 yrs"), not a launch
@@ -86,9 +86,11 @@ _A_POWER = re.compile(r"\ban? (100|1000|1000000)\b")
 
 @lru_cache(maxsize=2048)
 def normalise(text: str) -> str:
-    """Lower-case, fold dashes and quotes, drop thousands separators ("2,000" -> "2000") and write
-    number words as digits ("twelve hundred" -> "1200", text2num; "a few hundred" -> "300")."""
+    """Lower-case, fold dashes and quotes, correct misspelt vocabulary words ("importent"), drop thousands
+    separators ("2,000" -> "2000") and write number words as digits ("twelve hundred" -> "1200",
+    text2num; "a few hundred" -> "300")."""
     text = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    text = correct_typos(text)
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     text = re.sub(r"(?<![\d-])(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)(?![\d-])", r"\1 to \2", text)  # "50-100"
     text = alpha2digit(text, "en")

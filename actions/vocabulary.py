@@ -6,14 +6,25 @@ text (lower case, folded quotes and dashes: see `buyer_text.normalise`).
 """
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import spacy_lookups_data
 import yaml
+from rapidfuzz import fuzz, process
 
 VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "data" / "knowledge" / "vocabulary.yml"
+FACTOR_CATALOGUE = VOCABULARY_FILE.parent / "factors.yml"
+# English word frequencies shipped with spacy-lookups-data (log probabilities): a word rarer than this
+# is treated as a possible typo of a vocabulary word ("importent", "establishd", "6 monts").
+KNOWN_WORD_LOG_PROB = -16.0
+TYPO_SCORE_CUTOFF = 85  # rapidfuzz ratio (0-100) for a typo to be read as the vocabulary word
+EXTRA_WORDS = ("days", "weeks", "months", "years", "quarter", "units", "pieces", "january", "february", "march",
+               "april", "june", "july", "august", "september", "october", "november", "december")
 
 
 def phrase_alternation(phrases) -> str:
@@ -48,6 +59,7 @@ class Vocabulary:
     past_span_before: re.Pattern
     answers: dict[str, re.Pattern]
     situation_asks: re.Pattern
+    which_model_asks: re.Pattern
     recommendation_asks: re.Pattern
     overview_asks: re.Pattern
     raw: dict
@@ -73,7 +85,38 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
                                     r"(?:\s+\w+){0,3}\s*(?:for|over)?\s*$"),
         answers={name: phrase_pattern(words) for name, words in raw["answers"].items()},
         situation_asks=phrase_pattern(raw["situation_asks"]),
+        which_model_asks=phrase_pattern(raw["which_model_asks"]),
         recommendation_asks=phrase_pattern(raw["recommendation_asks"]),
         overview_asks=phrase_pattern(raw["overview_asks"]),
         raw=raw,
     )
+
+
+@lru_cache(maxsize=None)
+def _known_english() -> frozenset[str]:
+    """Common English words (spacy-lookups-data's frequencies): never corrected."""
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as table:
+        return frozenset(word for word, log_prob in json.load(table).items()
+                         if log_prob > KNOWN_WORD_LOG_PROB and word.isalpha())
+
+
+@lru_cache(maxsize=None)
+def _lexicon() -> tuple[str, ...]:
+    """Every word of the vocabulary and the factor catalogue, four letters or more."""
+    texts = [json.dumps(vocabulary().raw), json.dumps(yaml.safe_load(FACTOR_CATALOGUE.read_text(encoding="utf-8")))]
+    words = {w for text in texts for w in re.findall(r"[a-z]{4,}", text.lower())} | set(EXTRA_WORDS)
+    return tuple(sorted(words))
+
+
+def _corrected(word: str) -> str:
+    if len(word) < 4 or word in _lexicon() or word in _known_english():
+        return word
+    best = process.extractOne(word, _lexicon(), scorer=fuzz.ratio, score_cutoff=TYPO_SCORE_CUTOFF)
+    return best[0] if best else word
+
+
+def correct_typos(text: str) -> str:
+    """Lower-case text with misspelt vocabulary words written right ("very importent" -> "very important");
+    common English words and words of three letters or fewer are left as they are."""
+    return re.sub(r"[a-z]+", lambda m: _corrected(m.group(0)), text)
