@@ -21,6 +21,7 @@ from actions.buyer_text import (
     QuoteComparison,
     QuoteError,
     count_amounts,
+    find_quantities,
     revise_quotes,
     extract_facts,
     normalise,
@@ -119,9 +120,11 @@ class QuestionAction(StoreAction, ABC):
             return events
         if wants_questionnaire(tracker, snapshot):  # "OEM or ODM? ask away"
             return [FollowupAction(QUESTIONNAIRE)]
-        facts = extract_facts(latest_text(tracker)).facts
-        if facts and not asked_factor(tracker, snapshot) and not named_models(tracker) and may_start_questionnaire(tracker):
-            # "I run a small Etsy shop and want some toys made": facts about the buyer, no question
+        text = latest_text(tracker)
+        facts = extract_facts(text).facts
+        plain_statement = not answers.is_question(text) or not (asked_factor(tracker, snapshot) or named_models(tracker))
+        if facts and plain_statement and may_start_questionnaire(tracker):
+            # "new baby-toy brand here, need teethers with our logo asap": facts about the buyer, no question
             return [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]
         return self.answer(dispatcher, tracker, snapshot)
 
@@ -140,18 +143,21 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
     text = latest_text(tracker)
     if len(named_models(tracker)) == 2 and len(answers.models_in(text)) == 2:
         try:
-            return compare_quotes_events(dispatcher, tracker, parse_quotes(text), quote_quantity(text, tracker))
+            return compare_quotes_events(dispatcher, tracker, parse_quotes(text), quote_quantities(text, tracker))
         except QuoteError:
             pass  # not two quotes: an ordinary question naming both models
     factor = asked_factor(tracker, snapshot)
-    topic = answers.not_covered_topic(text)
-    if topic and (factor or named_models(tracker) or tracker.get_slot("last_factor")):  # next door, not off-topic
-        dispatcher.utter_message(text=answers.answer_not_covered(snapshot, topic, factor))
-        return [SlotSet("last_factor", factor or topic.related[0]), SlotSet("last_model", None)]
     situation = answers.situation_in(text, factor, snapshot)
+    if situation and answers.asks_which_model(text):  # "Amazon FBA test run, 300 units asap: OEM or ODM?"
+        return situation_events(dispatcher, tracker, snapshot, situation)
+    topic = answers.not_covered_topic(text)
+    next_door = factor or named_models(tracker) or tracker.get_slot("last_factor") or answers.mentions_toys(text)
+    if topic and next_door:  # next door to the table, not off-topic
+        dispatcher.utter_message(text=answers.answer_not_covered(snapshot, topic, factor, text))
+        return [SlotSet("last_factor", factor or topic.related[0]), SlotSet("last_model", None)]
     if situation and not (factor == "best_for" and answers.audience_named(text, snapshot)):
         return situation_events(dispatcher, tracker, snapshot, situation)
-    if factor is None and answers.asks_for_overview(text) and len(answers.models_in(text)) != 1:
+    if factor is None and answers.asks_for_overview(text):
         return overview_events(dispatcher, tracker, snapshot)
     return followup_events(dispatcher, tracker, snapshot, factor)
 
@@ -170,10 +176,13 @@ def followup_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot
     if last_factor not in snapshot.factors or len(words) > 5:
         return None
     models = answers.models_in(text)
+    last_model = tracker.get_slot("last_model")
+    if not models and last_model and re.search(r"\b(the )?other( one)?\b", normalise(text)):
+        models = [other(last_model)]  # "the other one?"
+        return answer_factor_events(dispatcher, snapshot, factor or last_factor, models, text)
     if factor:  # "and the time?": the row named, for the model talked about
         if not FOLLOWUP_START.search(normalise(text)):
             return None
-        last_model = tracker.get_slot("last_model")
         return answer_factor_events(dispatcher, snapshot, factor, models or ([last_model] if last_model else []), text)
     bare_model = models and all(w in ("and", "what", "about", "for", "how", "the", "with", "then", "so") or
                                 answers.models_in(w) for w in words)
@@ -202,7 +211,8 @@ def routed_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: 
         return [FollowupAction(QUESTIONNAIRE)]
     text = latest_text(tracker)
     factor, models = asked_factor(tracker, snapshot), named_models(tracker)
-    if needs_model and not models:
+    in_context = tracker.get_slot("last_factor") in snapshot.factors  # "how long does the slower one take?"
+    if needs_model and not models and not (factor and in_context):
         return None
     if factor:
         return answer_factor_events(dispatcher, snapshot, factor, models, text)
@@ -345,7 +355,12 @@ class ActionAnswerComparison(QuestionAction):
 
 
 def overview_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType]:
-    """The whole comparison: a Markdown table on the web page, one line per row elsewhere."""
+    """The whole comparison (a Markdown table on the web page, one line per row elsewhere), or every
+    row for the one model named ("everything about OEM in one go")."""
+    models = answers.models_in(latest_text(tracker))
+    if len(models) == 1:
+        dispatcher.utter_message(text=answers.answer_overview(snapshot, models))
+        return [SlotSet("last_factor", None), SlotSet("last_model", models[0])]
     web_page = tracker.get_latest_input_channel() == "socketio"  # draws Markdown tables
     dispatcher.utter_message(text=comparison_table(snapshot) if web_page else answers.answer_overview(snapshot))
     return [SlotSet("last_factor", None), SlotSet("last_model", None)]
@@ -374,21 +389,23 @@ class ActionCheckFeasibility(QuestionAction):
 
     def answer(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
-        weeks = parse_weeks(text)
-        quantity = parse_quantity(text, asked=weeks is None)
-        if weeks is not None and weeks <= 0:
-            dispatcher.utter_message(text="That date has already passed; give me a future date or a number of weeks.")
+        extraction = extract_facts(text, asked=None if parse_weeks(text) is not None else "order_quantity")
+        if extraction.problem:  # a past date, a negative or absurd quantity
+            dispatcher.utter_message(text=extraction.problem)
             return []
-        if quantity is None and weeks is None:
+        facts = {slot: value for slot, value in extraction.facts.items() if value != UNSURE}
+        if "order_quantity" not in facts and "weeks_to_launch" not in facts:
             named_factor = asked_factor(tracker, snapshot)
             if named_factor:  # "can I get exclusivity with ODM?": no figure to check, but a row to give
                 return answer_factor_events(dispatcher, snapshot, named_factor, named_models(tracker), text)
+            if not named_models(tracker) and not answers.asks_feasibility(text):  # "can u do my maths homework"
+                dispatcher.utter_message(response="utter_out_of_scope")
+                return []
             dispatcher.utter_message(text="Tell me an order size (e.g. \"150 units\") or a launch date "
                                           "(e.g. \"in 6 weeks\", \"by March 1\") and I'll check it against "
                                           "OEM's and ODM's typical ranges.")
             return []
-        facts = {**extract_facts(text).facts, "order_quantity": quantity, "weeks_to_launch": weeks}
-        return situation_events(dispatcher, tracker, snapshot, {k: v for k, v in facts.items() if v is not None})
+        return situation_events(dispatcher, tracker, snapshot, facts)
 
 
 class ActionCompareQuotes(StoreAction):
@@ -402,26 +419,30 @@ class ActionCompareQuotes(StoreAction):
         text = latest_text(tracker)
         try:
             comparison = parse_quotes(text)
-        except QuoteError as err:
-            answered = None if count_amounts(text) >= 2 else routed_events(dispatcher, tracker, snapshot)
+        except QuoteError as err:  # a changed figure of remembered quotes, else maybe no quote at all
+            answered = quote_followup_events(dispatcher, tracker, snapshot)
+            if answered is None and (count_amounts(text) < 2 or len(answers.models_in(text)) < 2):
+                answered = routed_events(dispatcher, tracker, snapshot)
             if answered is None:
                 dispatcher.utter_message(text=str(err))
             return answered or []
-        return compare_quotes_events(dispatcher, tracker, comparison, quote_quantity(text, tracker))
+        return compare_quotes_events(dispatcher, tracker, comparison, quote_quantities(text, tracker))
 
 
-def quote_quantity(text: str, tracker: Tracker) -> float | None:
-    """The order size to total two quotes at: said in the message ('qty 5000'), else the profile's."""
-    quantity = parse_quantity(text)
+def quote_quantities(text: str, tracker: Tracker) -> list[float]:
+    """The order sizes to total two quotes at: said in the message ('totals at 5,000 and 10,000'),
+    else the profile's."""
+    said = [n.value for n in find_quantities(text) if n.cued][:3]
     slot_quantity = tracker.get_slot("order_quantity")
-    return quantity or (slot_quantity if isinstance(slot_quantity, (int, float)) else None)
+    return said or ([slot_quantity] if isinstance(slot_quantity, (int, float)) else [])
 
 
 def compare_quotes_events(dispatcher: CollectingDispatcher, tracker: Tracker, comparison: QuoteComparison,
-                          quantity: float | None) -> list[EventType]:
+                          quantities: list[float]) -> list[EventType]:
     """The quote comparison with its chart; the quotes are remembered for follow-ups ('and for 6k?')."""
-    reply, breakeven = answers.answer_quotes(comparison, quantity)
+    reply, breakeven = answers.answer_quotes(comparison, quantities)
     oem, odm = comparison.quotes["OEM"], comparison.quotes["ODM"]
+    quantity = quantities[0] if quantities else None
     chart = store_chart(tracker.sender_id, "quote", quote_chart(oem, odm, quantity, breakeven, comparison.currency))
     dispatcher.utter_message(text=reply, image=chart)
     remembered = {"currency": comparison.currency,
@@ -446,13 +467,13 @@ def quote_followup_events(dispatcher: CollectingDispatcher, tracker: Tracker,
         return None
     revised = revise_quotes(comparison, text)
     if revised is not None:  # "what if the OEM tooling was $2,000?"
-        return compare_quotes_events(dispatcher, tracker, revised, quote_quantity(text, tracker))
+        return compare_quotes_events(dispatcher, tracker, revised, quote_quantities(text, tracker))
     if asked_factor(tracker, snapshot):
         return None
-    quantity = parse_quantity(text, asked=True)
-    if quantity is None or parse_weeks(text) is not None:
+    quantities = [n.value for n in find_quantities(text)]
+    if not quantities or parse_weeks(text) is not None:
         return None
-    return compare_quotes_events(dispatcher, tracker, comparison, quantity)
+    return compare_quotes_events(dispatcher, tracker, comparison, quantities[:3])
 
 
 # ----------------------------------------------------------------------------- the recommendation
@@ -495,7 +516,7 @@ class ActionUpdateProfile(Action):
         factor = asked_factor(tracker, snapshot) if snapshot else None
         situation = answers.situation_in(text, factor, snapshot) if snapshot else None
         if (snapshot and not tracker.get_slot("recommendation") and not wants_questionnaire(tracker, snapshot)
-                and (not extraction.facts or factor and not situation)):
+                and (not extraction.facts or factor and not situation and answers.is_question(text))):
             # a question about a row, a subject or the whole table ("we'd send our CAD files: how long
             # does that take?"): answered, any fact said with it kept, and no questionnaire
             answered = context_events(dispatcher, tracker, snapshot)
@@ -511,7 +532,8 @@ class ActionUpdateProfile(Action):
             before = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
             events.append(SlotSet("profile_before_change", before))
             weeks = (situation or {}).get("weeks_to_launch")
-            if weeks:  # "we're aiming for early September, ok?": the date check itself, then the re-evaluation
+            if weeks and list(extraction.facts) == ["weeks_to_launch"]:
+                # "we're aiming for early September, ok?": the date check itself, then the re-evaluation
                 dispatcher.utter_message(text=answers.answer_time_feasibility(snapshot, weeks))
         elif situation:  # "15k sets for a department store, which way?": the table's answer first
             situation_events(dispatcher, tracker, snapshot, situation, questionnaire_follows=True)
@@ -529,20 +551,24 @@ class ValidateBuyerProfileForm(FormValidationAction):
     async def run(self, dispatcher, tracker, domain):
         asked = tracker.get_slot("requested_slot")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        snapshot = readable_snapshot() if asked else None
+        followup = quote_followup_events(dispatcher, tracker, snapshot) \
+            if snapshot and asked != "order_quantity" else None
+        if followup is not None:  # "so at our 600 units?" right after quotes: their totals; the question stays
+            return followup + [SlotSet(asked, None)]
         extraction = extract_facts(latest_text(tracker), asked=asked)
         if asked and asked not in extraction.facts and intent in DIGRESSION_INTENTS and not extraction.problem:
             return []  # a question in the middle: the form rejects, the rules answer it, the form resumes
         events, changes = profile_events(extraction.facts, tracker)
         if changes:
             dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
-        snapshot = readable_snapshot() if asked else None
         side_answer = answers.side_question_reply(snapshot, latest_text(tracker)) if snapshot else None
         if side_answer and asked:  # "is ODM cheaper up front? and no, no drawings yet": answer it, keep the fact
             dispatcher.utter_message(text=side_answer)
             if not extraction.facts:
                 return [SlotSet(asked, None)]
-        elif snapshot:  # "we aim for early September, is that fine?" while asked another question: the check too
-            checks = volunteered_checks(snapshot, latest_text(tracker), asked)
+        elif snapshot:  # "we aim for early September, is that fine?": the check too
+            checks = volunteered_checks(snapshot, latest_text(tracker))
             if checks:
                 dispatcher.utter_message(text=checks)
         if not asked or asked in extraction.facts:
@@ -563,15 +589,15 @@ class ValidateBuyerProfileForm(FormValidationAction):
         return events + [SlotSet(asked, None), SlotSet("invalid_answers", attempts)]
 
 
-def volunteered_checks(snapshot: Snapshot, text: str, asked: str) -> str | None:
-    """The table's check of a launch time or order size said with a question ("is that fine?")
-    while another question was asked; None when there is none."""
+def volunteered_checks(snapshot: Snapshot, text: str) -> str | None:
+    """The table's check of a launch time or order size said with a question ("1 March, does that
+    work?") inside the questionnaire; None when there is none."""
     situation = answers.situation_in(text) or {}
     weeks, quantity = situation.get("weeks_to_launch"), situation.get("order_quantity")
     checks = []
-    if weeks and asked != "weeks_to_launch":
+    if weeks:
         checks.append(answers.answer_time_feasibility(snapshot, weeks))
-    if quantity and asked != "order_quantity":
+    if quantity:
         checks.append(answers.answer_quantity_feasibility(snapshot, quantity))
     return "\n".join(checks) or None
 
@@ -639,6 +665,8 @@ class ActionSummary(StoreAction):
         return "action_summary"
 
     def respond(self, dispatcher, tracker, snapshot):
+        if not tracker.get_slot("recommendation") and answers.asks_for_overview(latest_text(tracker)):
+            return overview_events(dispatcher, tracker, snapshot)  # "summarise the pros and cons of each"
         profile = buyer_profile(tracker)
         rec = recommend(profile, snapshot) if tracker.get_slot("recommendation") else None
         today, weeks = date.today(), profile.weeks_to_launch
@@ -649,6 +677,24 @@ class ActionSummary(StoreAction):
         dispatcher.utter_message(text=decision_record(profile, rec, snapshot, today)
                                  + f"\n\n[Open the printable record]({page}) (print it, or download it as Markdown)")
         return []
+
+
+class ActionTakeFeedback(StoreAction):
+    """👍 / 👎 on a recommendation, kept in the `feedback` slot. Before any recommendation the words
+    were something else ("6 months is fine, does OEM's timeline work?"): answered from their content."""
+
+    def name(self) -> str:
+        return "action_take_feedback"
+
+    def respond(self, dispatcher, tracker, snapshot):
+        if tracker.get_slot("recommendation"):
+            helpful = (tracker.latest_message.get("intent") or {}).get("name") == "feedback_helpful"
+            dispatcher.utter_message(response="utter_feedback_helpful" if helpful else "utter_feedback_unhelpful")
+            return []
+        events = routed_events(dispatcher, tracker, snapshot)
+        if events is None:
+            dispatcher.utter_message(response="utter_anything_else")
+        return [SlotSet("feedback", None)] + (events or [])
 
 
 class ActionOutOfScope(StoreAction):

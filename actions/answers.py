@@ -44,8 +44,13 @@ def models_described(text: str) -> list[str]:
 def not_covered_topic(text: str) -> NotCoveredTopic | None:
     """The first subject next door to the table that the text asks about, if any."""
     clean = normalise(text or "")
-    hits = [(m.start(), topic) for topic in _VOCABULARY.not_covered for m in [topic.pattern.search(clean)] if m]
+    hits = [(m.start(), topic) for topic in _VOCABULARY.not_covered for m in topic.pattern.finditer(clean)
+            if not _COUNTED.search(clean[:m.start()])]  # "100 branded samples" counts toys, asks nothing
     return min(hits, key=lambda hit: hit[0])[1] if hits else None
+
+
+_TOY_WORDS = re.compile(rf"\b(toys?|plush\w*|dolls?|figures?|games?|products?|range|line|units?|{_VOCABULARY.quantity_nouns})\b")
+_COUNTED = re.compile(r"\d\s*([\w-]+\s+)?$")
 
 
 def asks_for_both(text: str) -> bool:
@@ -179,8 +184,13 @@ def _ip_lead(model: str, snapshot: Snapshot) -> str:
 
 
 def audience_named(text: str, snapshot: Snapshot) -> bool:
-    """Whether the text names an audience listed in the Best For row ('best for startups?')."""
-    return _audience_lead(text, snapshot) is not None
+    """Whether the text asks about an audience of the Best For row ('best for startups?', 'does it
+    suit established brands?'), rather than the buyer saying what they are ('startup here')."""
+    heads = {item.strip().split()[0].lower().rstrip("s") for model in MODELS
+             for item in snapshot.cell("best_for", model).text.split(",")}
+    alternation = "|".join(re.escape(h) for h in sorted(heads))
+    return bool(re.search(rf"\b(for|suits?|suited to|fit|fits)\s+(an?\s+|the\s+)?([\w-]+\s+)?({alternation})",
+                          normalise(text or "")))
 
 
 def _audience_lead(text: str, snapshot: Snapshot) -> tuple[str, str] | None:
@@ -244,11 +254,12 @@ def answer_definition(snapshot: Snapshot, models: list[str]) -> str:
     return "\n".join(parts)
 
 
-def answer_overview(snapshot: Snapshot) -> str:
-    """The whole comparison, one line per row."""
-    lines = [f"**{snapshot.table_title}**"]
+def answer_overview(snapshot: Snapshot, models: list[str] | tuple[str, ...] = MODELS) -> str:
+    """The whole comparison (or one model's column), one line per row."""
+    lines = [f"**{snapshot.table_title}**" + ("" if len(models) > 1 else f" — {models[0]}")]
     for row in snapshot.factors.values():
-        lines.append(f"• **{row.row_label}** — OEM: {row.cells['OEM'].text} | ODM: {row.cells['ODM'].text}")
+        cells = " | ".join(f"{m}: {row.cells[m].text}" for m in models)
+        lines.append(f"• **{row.row_label}** — {cells}")
     lines.append(f"(source: {snapshot.table_title}, all rows; {snapshot.path}, doc v{snapshot.version})")
     return "\n".join(lines)
 
@@ -295,9 +306,14 @@ def answer_time_feasibility(snapshot: Snapshot, weeks: float) -> str:
     return "\n".join(lines)
 
 
-def answer_not_covered(snapshot: Snapshot, topic: NotCoveredTopic, factor: str | None = None) -> str:
-    """'The comparison doesn't cover X', then the rows it has that are related (at most two)."""
-    rows = [key for key in (*topic.related, factor) if key in snapshot.factors]
+def answer_not_covered(snapshot: Snapshot, topic: NotCoveredTopic, factor: str | None = None,
+                       factor_text: str = "") -> str:
+    """'The comparison doesn't cover X', then the rows it has that are related (at most two; the row the
+    buyer named in `factor_text` first when it is named outright, "what's the OEM MOQ range?")."""
+    named_exactly = factor and factor_scores(topic.pattern.sub(" ", normalise(factor_text)), snapshot).get(
+        factor, 0) >= EXACT_MATCH_BONUS if factor_text else False
+    rows = [key for key in ((factor, *topic.related) if named_exactly else (*topic.related, factor))
+            if key in snapshot.factors]
     rows = list(dict.fromkeys(rows))  # the subject's related rows first, then the row the buyer named
     lines = [f"The comparison doesn't cover {topic.label}, so I can't give you a figure or a verdict on that. "
              "What it does say that is related:"]
@@ -317,7 +333,8 @@ def answer_situation(snapshot: Snapshot, facts: dict, offer: bool = True) -> tup
     quantity, weeks = facts.get("order_quantity"), facts.get("weeks_to_launch")
     rec = recommend(BuyerProfile(**facts), snapshot)
     leaning = any(r.favours for r in rec.reasons)
-    lines = [f"From the table, **{rec.model}** fits that better:" if leaning else "From the table, both models can work:"]
+    lines = [f"From the table, **{rec.model}** is the better fit for that:" if leaning
+             else "From the table, both models can work:"]
     lines += [f"• {r.cited()}" for r in rec.reasons if r.favours in (rec.model, None)]
     against = rec.for_model(other(rec.model))
     if rec.tension or against:
@@ -326,9 +343,18 @@ def answer_situation(snapshot: Snapshot, facts: dict, offer: bool = True) -> tup
         lines.append(answer_quantity_feasibility(snapshot, quantity))
     if weeks is not None:
         lines.append(answer_time_feasibility(snapshot, weeks))
+    if quantity is None or weeks is None:
+        lines.append(_key_figures(snapshot))
     if offer:
         lines.append(OFFER_RECOMMENDATION)
     return "\n".join(lines), rec.model if leaning else None
+
+
+def _key_figures(snapshot: Snapshot) -> str:
+    """Each model's MOQ and development time, the figures a buyer weighs first."""
+    moq, time = snapshot.factors["moq"], snapshot.factors["development_time"]
+    figures = "; ".join(f"{m}: MOQ {moq.cells[m].range_text()}, {time.cells[m].range_text()}" for m in MODELS)
+    return f"In the table — {figures} ({moq.row_label} / {time.row_label} rows)."
 
 
 OFFER_RECOMMENDATION = ("Say \"help me choose\" for a full recommendation that also weighs your design, "
@@ -347,14 +373,15 @@ def situation_in(text: str, asked_about: str | None = None, snapshot: Snapshot |
         else _VOCABULARY.which_model_asks  # "can I get exclusivity?" is a question about a row
     which_model = asks.search(clean)
     own_figure = {"moq": "order_quantity", "development_time": "weeks_to_launch"}.get(asked_about) in facts
-    if not (which_model or own_figure or asked_about is None and clean.rstrip().endswith("?")):
+    about_toys = models_in(clean) or "order_quantity" in facts or _TOY_WORDS.search(clean)
+    if not (which_model or own_figure or asked_about is None and clean.rstrip().endswith("?") and about_toys):
         return None
     return facts or None
 
 
-def answer_quotes(comparison: QuoteComparison, quantity: float | None) -> tuple[str, float | None]:
-    """Two factory quotes compared: totals at the buyer's quantity and the break-even order size
-    (the buyer's own numbers, not the table's); returns the text and the break-even, if any."""
+def answer_quotes(comparison: QuoteComparison, quantities: list[float]) -> tuple[str, float | None]:
+    """Two factory quotes compared: totals at each of the buyer's quantities and the break-even order
+    size (the buyer's own numbers, not the table's); returns the text and the break-even, if any."""
     oem, odm = comparison.quotes["OEM"], comparison.quotes["ODM"]
     cur = comparison.currency or ""
 
@@ -362,12 +389,12 @@ def answer_quotes(comparison: QuoteComparison, quantity: float | None) -> tuple[
         return f"{cur}{value:,.2f}"
 
     lines = [] if cur else ["No currency was given, so I assume both quotes use the same one."]
-    if quantity:
+    for quantity in quantities:
         totals = {q.model: q.total(quantity) for q in (oem, odm)}
         cheaper = min(totals, key=totals.get)
         lines.append(f"At {quantity:,.0f} units: OEM {money(totals['OEM'])}, ODM {money(totals['ODM'])} — "
                      f"{cheaper} is cheaper by {money(abs(totals['OEM'] - totals['ODM']))}.")
-    else:
+    if not quantities:
         lines.append("Tell me your order quantity (e.g. \"at 1,000 units\") for totals; meanwhile:")
     breakeven = break_even_quantity(oem, odm)
     if breakeven:
@@ -390,7 +417,13 @@ def answer_quotes(comparison: QuoteComparison, quantity: float | None) -> tuple[
 
 
 DEFINITION_ASK = re.compile(r"\b(stand for|stands for|mean|means|meaning|what is|what's|whats|define|definition|"
-                            r"acronym|abbreviation)\b")
+                            r"acronym|abbreviation|role|actually do|do for (me|us)|how does \w+ work)\b")
+def is_question(text: str) -> bool:
+    """A question mark, or a sentence that starts like a question."""
+    clean = normalise(text or "")
+    return "?" in clean or any(_QUESTION_START.search(part) for part in re.split(r"[.!;\n]+", clean))
+
+
 _QUESTION_START = re.compile(r"^\W*(is|are|can|could|does|do|did|what|what's|whats|which|how|who|whose|why|when|"
                              r"will|would|should|tell me|explain)\b")
 
@@ -431,3 +464,13 @@ def asks_which_model(text: str) -> bool:
     """'OEM or ODM?', 'which route?', 'help me pick': the buyer asks which model to take."""
     clean = normalise(text or "")
     return bool(_VOCABULARY.which_model_asks.search(clean) or _VOCABULARY.recommendation_asks.search(clean))
+
+
+def asks_feasibility(text: str) -> bool:
+    """'is that possible?', 'doable?', 'will it work?': a judgement of the buyer's own plan."""
+    return bool(_VOCABULARY.situation_asks.search(normalise(text or "")))
+
+
+def mentions_toys(text: str) -> bool:
+    """The message is about toys or products (so a neighbouring subject is on topic)."""
+    return bool(_TOY_WORDS.search(normalise(text or "")))

@@ -129,6 +129,8 @@ def find_quantities(text: str) -> list[Number]:
             continue
         if match.group("word") and match.group("word") in ("a", "an") and not match.group("mult"):
             continue
+        if match.group("word") and re.search(r"\b(the|these|those|both|of)\s*$", text[:match.start()]):
+            continue  # "the two models", "one of the two" count nothing
         if _NOT_ORDER.match(text, match.end()) or _PER_UNIT_AFTER_NUMBER.match(text, match.end()):
             continue  # "our 12 stores", "3 designers", "founded 5 years ago", "2.10 per unit"
         value = _value(match)
@@ -201,10 +203,17 @@ def _date_weeks(match: re.Match, today: date) -> float | None:
     return None if target is None else (target - today).days / 7
 
 
+_SPAN_SO_FAR = re.compile(r"\s*in\s*(?:$|[,.;!?)])")  # "like 2 months in"
+_LAUNCH_WORDS = re.compile(r"\b(launch\w*|need|needed|ready|by|within|deadline|ship\w*|shelves|deliver\w*|due|until|"
+                           r"before|from now|away|target\w*|aim\w*|timeline|time ?frame|in time|asap|hurry|rush|"
+                           r"urgent\w*)\b|\bin \d")
+
+
 def _is_past_span(text: str, match: re.Match) -> bool:
     """'selling for 10 years', '5 years selling online', '3 years ago': the past, not a deadline."""
     return bool(_VOCABULARY.past_span_before.search(text[:match.start()])
-                or _VOCABULARY.past_span_after.match(text[match.end():]))
+                or _VOCABULARY.past_span_after.match(text[match.end():])
+                or _SPAN_SO_FAR.match(text[match.end():]))
 
 
 def parse_weeks(text: str, today: date | None = None) -> float | None:
@@ -267,9 +276,9 @@ _MONEY = re.compile(
     r"(?P<neg>(?<![\w\s])-|(?<=\s)-(?=[$€£\d]))?(?P<cur_before>[$€£]|usd|us\$|eur|gbp|rmb|cny)?\s*(?P<amount>\d+(?:[.,]\d{1,2})?)(?!\d)\s*(?P<k>k\b)?"
     r"\s*(?P<cur_after>usd|eur|gbp|rmb|cny|dollars?|bucks|euros?|pounds?|\$|€|£)?"
     r"(?P<per_unit>\s*(?:/|per|a|an|each)\s*(?:unit|pc|pcs|piece|item|toy|ea|u)\b|\s*(?:each|apiece|ea|a pop)\b)?")
-_PER_UNIT_AFTER = re.compile(rf"\s*(?:/|per|a|an)\s*(?:{_QUANTITY_NOUNS})\b")
+_PER_UNIT_AFTER = re.compile(rf"\s*(?:(?:/|per|a|an)\s*(?:{_QUANTITY_NOUNS})|unit|pc|pcs|piece|apiece)\b")
 _PER_UNIT_BEFORE = re.compile(r"(?:\b(unit price|unit cost|per[- ]unit|per[- ]piece|price per \w+|cost per \w+|"
-                              r"per pc|unit)\W*(?:of|is|at|=|:)?|@|\bat)\W*$")
+                              r"per pc|unit)\W*(?:of|is|at|=|:|to|now|from|becomes)?|@|\bat)\W*$")
 _FIXED_WORDS = re.compile(r"\b(tooling|mould|mold|moulds|molds|setup|set-up|set up|fees?|nre|development|"
                           r"design fee|one-off|one off|upfront|up-front|up front|fixed|sampling|samples?|"
                           r"engineering|start-up cost|startup cost|initial)\b")
@@ -313,14 +322,19 @@ def _is_per_unit(segment: str, match: re.Match) -> bool:
 def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
     """One model's fixed cost and unit price from its part of the message."""
     fixed_amounts, unit_amounts, unmarked = [], [], []
+    previous_end = 0
     for m in _MONEY.finditer(segment):
-        if not m.group("amount") or re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", segment[m.end():]):
+        has_currency = m.group("cur_before") or m.group("cur_after")
+        if not m.group("amount") or not has_currency and re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", segment[m.end():]):
             continue  # not money: "at 10000 units" is the order size
         if re.match(r"\s*(?:%|percent|weeks?|months?|days?|years?)\b", segment[m.end():]) or (
-                not (m.group("cur_before") or m.group("cur_after"))
+                not has_currency
                 and _QUANTITY_CUE_BEFORE.search(segment[max(0, m.start() - 20):m.start()])
                 and not _FIXED_WORDS.search(segment[max(0, m.start() - 20):m.start()])):
             continue  # a duration, a share, or the order size ("qty 8000")
+        if not has_currency and re.search(r"\b(quote|option|offer|supplier|factory|no\.?|number|#)\s*$",
+                                          segment[max(0, m.start() - 12):m.start()]):
+            continue  # "Quote 1 (OEM)" numbers the quote
         amount = float(Price.fromstring(m.group("amount")).amount) * (1000 if m.group("k") else 1)
         if m.group("neg"):
             raise QuoteError(f"The {code} quote has a negative amount ({m.group(0).strip()}); prices can't be negative.")
@@ -328,9 +342,11 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
             if cur:
                 currencies.add(_CURRENCY_NAMES.get(cur, cur))
         following = re.split(r"[$€£\d]", segment[m.end():m.end() + 24])[0]  # up to the next amount
+        before = segment[max(previous_end, m.start() - 24):m.start()]  # since the amount before
+        previous_end = m.end()
         if _is_per_unit(segment, m):
             unit_amounts.append(amount)
-        elif _FIXED_WORDS.search(segment[max(0, m.start() - 24):m.start()] + " " + following):
+        elif _FIXED_WORDS.search(before + " " + following):
             fixed_amounts.append(amount)
         else:
             unmarked.append(amount)
@@ -344,7 +360,8 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
     return Quote(code, sum(fixed_amounts) + sum(unmarked), unit_amounts[0])
 
 
-_CLAUSE_BREAK = re.compile(r"\s*(?:;|\||\n|(?<!\d)\.(?!\d)|\bvs\.?(?=\s)|\bversus\b|\bwhile\b|\bwhereas\b|"
+_PRICE_MARK = re.compile(r"[$€£]|\b(usd|eur|gbp|dollars?|euros?|pounds?|per|each|unit|pc|apiece)\b|/")
+_CLAUSE_BREAK = re.compile(r"\s*(?:;|\||\n|\.(?!\d)|\bvs\.?(?=\s)|\bversus\b|\bwhile\b|\bwhereas\b|"
                            r"\bcompared (?:to|with)\b|\band the\b)\s*")
 
 
@@ -355,16 +372,39 @@ def _quote_segments(text: str, marks: list[tuple[int, int, str]]) -> list[tuple[
     clauses = [c for c in _CLAUSE_BREAK.split(text) if c]
     owners = [[code for code, pattern in _VOCABULARY.model_names.items() if pattern.search(c)] for c in clauses]
     if sorted(code for codes in owners for code in codes) == ["ODM", "OEM"] and all(len(c) < 2 for c in owners):
-        return [(codes[0], clause) for codes, clause in zip(owners, clauses) if len(codes) == 1]
+        segments, current = [], None  # a clause naming no model goes on with the last one named
+        for codes, clause in zip(owners, clauses):
+            if codes:
+                current = codes[0]
+                segments.append([current, clause])
+            elif current and _PRICE_MARK.search(clause):  # "...; per unit 3.75" but not "totals at 5,000?"
+                segments[-1][1] += " ; " + clause
+        return [(code, clause) for code, clause in segments]
     if any(m.group("amount") for m in _MONEY.finditer(text[:marks[0][0]])):
         return [(code, text[marks[i - 1][1] if i else 0: start]) for i, (start, _, code) in enumerate(marks)]
     return [(code, text[end: marks[i + 1][0] if i + 1 < len(marks) else len(text)])
             for i, (_, end, code) in enumerate(marks)]
 
 
+def _table_as_sentence(text: str) -> str:
+    """A Markdown table of quotes (| | tooling | unit | / | OEM | 10000 | 2.00 |) as the sentence
+    'oem: 10000 tooling + 2.00 per unit, ...'; other text unchanged."""
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
+            for line in text.splitlines() if line.strip().startswith("|")]
+    rows = [row for row in rows if not all(set(cell) <= set("-: ") for cell in row)]
+    if len(rows) < 3:
+        return text
+    header, body = rows[0], rows[1:]
+    kinds = [" per unit" if re.search(r"unit|each|piece|pc|price", cell) else " tooling" for cell in header]
+    sentences = [f"{row[0]}: " + " + ".join(f"{cell}{kind}" for cell, kind in zip(row[1:], kinds[1:]))
+                 for row in body if row]
+    return "; ".join(sentences) + " " + " ".join(line for line in text.splitlines() if not line.strip().startswith("|"))
+
+
 def parse_quotes(text: str) -> QuoteComparison:
-    """Read 'OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit' into one quote per model."""
-    text = normalise(text)
+    """Read 'OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit' (or a Markdown table of the
+    two) into one quote per model."""
+    text = _table_as_sentence(normalise(text))
     marks = _model_marks(text)
     if {code for _, _, code in marks} != {"OEM", "ODM"}:
         raise QuoteError("I need both quotes, each after its model, e.g. "
@@ -543,6 +583,8 @@ def extract_facts(text: str, asked: str | None = None, today: date | None = None
     if ip:
         facts["ip_importance"] = ip
     weeks = parse_weeks(clean, today)
+    if weeks is not None and asked not in (None, "weeks_to_launch") and not _LAUNCH_WORDS.search(clean):
+        weeks = None  # asked something else: "like 2 months in" is not a launch date
     if weeks is not None:
         if weeks <= 0:
             problem = "That date has already passed; when do you need the toys ready?"

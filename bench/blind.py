@@ -45,6 +45,7 @@ class Outcome:
     case_id: str
     kind: str
     dialogue: bool
+    batch: str
     error: str | None
 
 
@@ -106,39 +107,43 @@ def run_profile(url: str, sender: str, profile: dict) -> str | None:
     return f"no recommendation after {MAX_PROFILE_TURNS} turns"
 
 
-def run_case(url: str, case: dict, tag: str) -> str | None:
-    sender = f"blind-{tag}-{case['id']}"
+def run_case(url: str, case: dict, sender: str) -> str | None:
     if "profile" in case:
         return run_profile(url, sender, case["profile"])
     return next((e for e in (check_turn(url, sender, turn) for turn in case["turns"]) if e), None)
 
 
-def load_batches(folders: list[Path]) -> list[tuple[dict, bool]]:
-    """Every case of the batches, with whether it is a dialogue (from dialogues.json)."""
+def load_batches(folders: list[Path]) -> list[tuple[dict, bool, str]]:
+    """Every case of the batches, with whether it is a dialogue (from dialogues.json) and its batch."""
     cases = []
     for folder in folders:
         for name, dialogue in (("questions.json", False), ("dialogues.json", True)):
             path = folder / name
             if path.is_file():
-                cases += [(case, dialogue) for case in json.loads(path.read_text(encoding="utf-8"))]
+                cases += [(case, dialogue, folder.name) for case in json.loads(path.read_text(encoding="utf-8"))]
     return cases
 
 
 def run_batches(url: str, folders: list[Path]) -> list[Outcome]:
+    """Each case in a conversation of its own (batches reuse case ids, so the batch is in the sender)."""
     tag = uuid.uuid4().hex[:8]
-    return [Outcome(case["id"], case.get("kind", "other"), dialogue, run_case(url, case, tag))
-            for case, dialogue in load_batches(folders)]
+    return [Outcome(case["id"], case.get("kind", "other"), dialogue, batch,
+                    run_case(url, case, f"blind-{tag}-{batch}-{case['id']}"))
+            for case, dialogue, batch in load_batches(folders)]
 
 
 def scores(outcomes: list[Outcome]) -> dict:
-    """Pass rates overall (questions, dialogues) and per kind."""
+    """Pass rates overall (questions, dialogues), per kind and per batch."""
     def rate(selected: list[Outcome]) -> dict:
         passed = sum(o.error is None for o in selected)
         return {"passed": passed, "cases": len(selected), "score": round(passed / max(1, len(selected)), 3)}
-    kinds = sorted({o.kind for o in outcomes})
-    return {"questions": rate([o for o in outcomes if not o.dialogue]),
-            "dialogues": rate([o for o in outcomes if o.dialogue]),
-            "kinds": {kind: rate([o for o in outcomes if o.kind == kind]) for kind in kinds}}
+    def split(selected: list[Outcome]) -> dict:
+        return {"questions": rate([o for o in selected if not o.dialogue]),
+                "dialogues": rate([o for o in selected if o.dialogue])}
+    kinds, batches = sorted({o.kind for o in outcomes}), sorted({o.batch for o in outcomes})
+    return {**split(outcomes),
+            "kinds": {kind: rate([o for o in outcomes if o.kind == kind]) for kind in kinds},
+            "per_batch": {batch: split([o for o in outcomes if o.batch == batch]) for batch in batches}}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,7 +48,8 @@ from reliability.tracker_store import RememberingSQLTrackerStore
 logger = logging.getLogger(__name__)
 
 ACTION_UNAVAILABLE = "I can't look that up right now, please try again in a moment."
-MESSAGE_TOO_LONG = "That message is too long for me. Please keep it under {limit:,} characters."
+MESSAGE_TOO_LONG = ("Sorry, that message is too long for me: please keep it under {limit:,} characters and ask "
+                    "one OEM/ODM question at a time.")
 REST_WEBHOOK = "/webhooks/rest/webhook"
 MAX_MESSAGE_CHARS = 5000
 MAX_SENDER_CHARS = 128

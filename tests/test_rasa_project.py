@@ -18,7 +18,7 @@ USED_BY_BUILT_IN_ACTIONS = {"utter_ask_own_design", "utter_ask_ip_importance", "
                             "utter_ask_weeks_to_launch", "utter_ask_budget", "utter_ask_business_stage",
                             "utter_default", "utter_restart"}
 USED_BY_CUSTOM_ACTIONS = {name for path in (PROJECT_DIR / "actions").glob("*.py")
-                          for name in re.findall(r'response="(utter_\w+)"', path.read_text(encoding="utf-8"))}
+                          for name in re.findall(r'"(utter_\w+)"', path.read_text(encoding="utf-8"))}
 
 
 def rasa(*args: str) -> subprocess.CompletedProcess:
