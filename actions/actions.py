@@ -39,6 +39,7 @@ from actions.summary import (
     comparison_table,
     decision_record,
     describe_change,
+    describe_value,
     explanation_message,
     recommendation_message,
 )
@@ -562,6 +563,8 @@ class ValidateBuyerProfileForm(FormValidationAction):
         events, changes = profile_events(extraction.facts, tracker)
         if changes:
             dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
+        elif len(extraction.facts) >= 2 and snapshot:  # several answers at once: what was understood
+            dispatcher.utter_message(text=understood_so_far(tracker, extraction.facts, snapshot))
         side_answer = answers.side_question_reply(snapshot, latest_text(tracker)) if snapshot else None
         if side_answer and asked:  # "is ODM cheaper up front? and no, no drawings yet": answer it, keep the fact
             dispatcher.utter_message(text=side_answer)
@@ -587,6 +590,15 @@ class ValidateBuyerProfileForm(FormValidationAction):
         elif not events:
             dispatcher.utter_message(text=f"Sorry, I didn't catch that. {HINTS[asked]} Or say \"not sure\" to skip.")
         return events + [SlotSet(asked, None), SlotSet("invalid_answers", attempts)]
+
+
+def understood_so_far(tracker: Tracker, facts: dict, snapshot: Snapshot) -> str:
+    """'Noted: 150 units, 3 weeks, no design. So far that points to ODM.' for several answers in one message."""
+    noted = "; ".join(f"{PROFILE_LABELS[slot]}: {describe_value(slot, value)}" for slot, value in facts.items())
+    profile = BuyerProfile(**{slot: facts.get(slot, tracker.get_slot(slot)) for slot in PROFILE_SLOTS})
+    leaning = recommend(profile, snapshot)
+    lean = (f" So far that points to **{leaning.model}**." if any(r.favours for r in leaning.reasons) else "")
+    return f"Noted: {noted}.{lean}"
 
 
 def volunteered_checks(snapshot: Snapshot, text: str) -> str | None:

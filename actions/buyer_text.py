@@ -92,6 +92,7 @@ def normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
     text = correct_typos(text)
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    text = re.sub(r"(?<=\d)(?:ish|-ish)\b", "", text)  # "250ish"
     text = re.sub(r"(?<![\d-])(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)(?![\d-])", r"\1 to \2", text)  # "50-100"
     text = alpha2digit(text, "en")
     text = _AND_A_HALF.sub(lambda m: f"{float(_SMALL_NUMBERS.get(m.group(1), m.group(1))) + 0.5:g}*{m.group(2)}", text)
