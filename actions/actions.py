@@ -291,7 +291,7 @@ class ActionAnswerFactor(QuestionAction):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         events = answer_factor_events(dispatcher, snapshot, factor, models, text)
-        judgement, _ = feasibility_replies(snapshot, text, bare_numbers=False)
+        judgement = feasibility_judgements(snapshot, text)
         if judgement:
             dispatcher.utter_message(text="\n\n".join(judgement))
         return events
@@ -367,19 +367,16 @@ def overview_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot
     return [SlotSet("last_factor", None), SlotSet("last_model", None)]
 
 
-def feasibility_replies(snapshot: Snapshot, text: str, bare_numbers: bool) -> tuple[list[str], str | None]:
-    """Judgements of an order size and/or a launch time named in the text, and the last row used."""
-    weeks = parse_weeks(text)
-    quantity = parse_quantity(text, asked=bare_numbers and weeks is None)
-    replies, factor = [], None
+def feasibility_judgements(snapshot: Snapshot, text: str) -> list[str]:
+    """Judgements of an order size and/or a launch time named (with their words) in a row question."""
+    weeks, quantity = parse_weeks(text), parse_quantity(text)
+    replies = []
     if quantity is not None and quantity >= 1:
         replies.append(answers.answer_quantity_feasibility(snapshot, quantity))
-        factor = "moq"
     if weeks is not None:
         replies.append(answers.answer_time_feasibility(snapshot, weeks) if weeks > 0
                        else "That date has already passed; give me a future date or a number of weeks.")
-        factor = "development_time"
-    return replies, factor
+    return replies
 
 
 class ActionCheckFeasibility(QuestionAction):
