@@ -6,6 +6,7 @@ Pure Python over a `Snapshot`; every figure in a reply is read from it and cited
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -65,8 +66,14 @@ _NOT_ABOUT_TIME = re.compile(r"\b(first|full|part|same|any|this|next|every|some|
 
 
 def factor_scores(text: str, snapshot: Snapshot) -> dict[str, float]:
-    """How strongly the text names each factor: exact synonyms first, longer ones more, then near-misses."""
-    clean = _NOT_ABOUT_TIME.sub(" ", normalise(text or ""))  # "first time", "no longer a small shop"
+    """How strongly the text names each factor: exact synonyms first, longer ones more, then near-misses.
+    One message is scored once, however many of the actions' checks ask (the typo matching is the cost)."""
+    return dict(_factor_scores(text or "", snapshot))
+
+
+@lru_cache(maxsize=256)
+def _factor_scores(text: str, snapshot: Snapshot) -> tuple[tuple[str, float], ...]:
+    clean = _NOT_ABOUT_TIME.sub(" ", normalise(text))  # "first time", "no longer a small shop"
     tokens = [t for t in _TOKEN.findall(clean) if not models_in(t)]
     joined = f" {' '.join(tokens)} "  # without model names: "who is ODM for" reads "who is for"
     scores: dict[str, float] = {}
@@ -82,7 +89,7 @@ def factor_scores(text: str, snapshot: Snapshot) -> dict[str, float]:
                     best = max(best, len(phrase) * 0.8)
         if best:
             scores[key] = best
-    return scores
+    return tuple(scores.items())
 
 
 _LISTING = re.compile(r"\b(and|vs\.?|versus|compare|comparison|side by side|rundown|overview|differences?)\b|[,&/+]")

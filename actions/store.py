@@ -170,7 +170,7 @@ class ModelInfo:
     definition: tuple[tuple[str, str], ...]  # (topic, sentence)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one snapshot per store version
 class Snapshot:
     """The whole knowledge store as plain objects; what every answer is built from."""
 
