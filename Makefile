@@ -38,16 +38,16 @@ $(VENV)/installed: pyproject.toml constraints.txt
 setup: $(VENV)/installed
 
 # The knowledge store, rebuilt when the source copy, the factor catalogue or the ingest code change.
-$(KNOWLEDGE): data/knowledge/oem_odm_toys.md data/knowledge/factors.yml actions/ingest.py actions/store.py | $(VENV)/installed
-	$(STEP) "Building the knowledge store" $(LOGS)/knowledge.log -- $(PY) -m actions.ingest
+$(KNOWLEDGE): data/knowledge/oem_odm_toys.md data/knowledge/factors.yml advisor/knowledge/ingest.py advisor/knowledge/store.py | $(VENV)/installed
+	$(STEP) "Building the knowledge store" $(LOGS)/knowledge.log -- $(PY) -m advisor.knowledge.ingest
 	@touch $@
 
 knowledge: $(KNOWLEDGE)
 
 # The spaCy pipeline and NLU synonyms depend on the catalogue's words, not on cell texts:
 # changing a figure in the source needs no retraining.
-$(SPACY_MODEL): data/knowledge/factors.yml data/knowledge/vocabulary.yml actions/spacy_model.py actions/vocabulary.py | $(KNOWLEDGE)
-	$(STEP) "Building the spaCy pipeline" $(LOGS)/nlp.log -- $(PY) -m actions.spacy_model
+$(SPACY_MODEL): data/knowledge/factors.yml data/knowledge/vocabulary.yml advisor/understanding/spacy_model.py advisor/vocabulary.py | $(KNOWLEDGE)
+	$(STEP) "Building the spaCy pipeline" $(LOGS)/nlp.log -- $(PY) -m advisor.understanding.spacy_model
 
 nlp: $(SPACY_MODEL)
 

@@ -12,9 +12,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import answers
+from advisor.replies import answers
 from actions import erase  # noqa: F401  (registers action_forget_me with the action server)
-from actions.buyer_text import (
+from advisor.understanding.buyer_text import (
     PROFILE_SLOTS,
     UNSURE,
     Quote,
@@ -29,11 +29,11 @@ from actions.buyer_text import (
     parse_quotes,
     parse_weeks,
 )
-from actions.charts import launch_chart_from_store, quote_chart
-from actions.decision import BuyerProfile, recommend
+from advisor.replies.charts import launch_chart_from_store, quote_chart
+from advisor.decision import BuyerProfile, recommend
 from actions.records import record_charts, store_chart, store_record
-from actions.store import MODELS, Snapshot, default_store, other
-from actions.summary import (
+from advisor.knowledge.store import MODELS, Snapshot, default_store, other
+from advisor.replies.summary import (
     PROFILE_LABELS,
     RECOMMENDATION_BUTTONS,
     comparison_table,

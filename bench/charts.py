@@ -15,10 +15,10 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
-from actions.buyer_text import Quote, break_even_quantity  # noqa: E402
-from actions.charts import launch_figure_from_store, quote_figure, to_png  # noqa: E402
-from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest  # noqa: E402
-from actions.store import KnowledgeStore, make_engine  # noqa: E402
+from advisor.understanding.buyer_text import Quote, break_even_quantity  # noqa: E402
+from advisor.replies.charts import launch_figure_from_store, quote_figure, to_png  # noqa: E402
+from advisor.knowledge.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest  # noqa: E402
+from advisor.knowledge.store import KnowledgeStore, make_engine  # noqa: E402
 
 RESULTS = PROJECT_DIR / "build" / "bench" / "charts.json"
 RUNS = 30

@@ -27,7 +27,7 @@ def token_given(request) -> str:
 def create(token: str | None) -> Sanic:
     """The action server app; no CORS (only Rasa calls it)."""
     # The module with the Action classes, not the whole `actions` package: registering the package
-    # would import actions.spacy_model, whose spaCy import loads TensorFlow (+430 MB, slower start).
+    # would import advisor.understanding.spacy_model, whose spaCy import loads TensorFlow (+430 MB, slower start).
     app = create_app("actions.actions", cors_origins=None)
     if token:
         @app.middleware("request")

@@ -149,7 +149,7 @@ def child_environment(actions_url: str) -> dict[str, str]:
 def preflight(model: Path, ports: dict[str, tuple[str, int]]) -> list[str]:
     """What is missing, corrupt or taken before the assistant can start (model, stores, secrets, ports
     by their setting's name), with fixes."""
-    from actions.store import KnowledgeStore
+    from advisor.knowledge.store import KnowledgeStore
 
     problems = preflight_problems(model)
     try:

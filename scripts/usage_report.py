@@ -29,7 +29,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
-from actions.summary import PROFILE_LABELS  # noqa: E402
+from advisor.replies.summary import PROFILE_LABELS  # noqa: E402
 from reliability.settings import tracker_db_url  # noqa: E402
 
 DEFAULT_DAYS = 30
@@ -143,7 +143,7 @@ def bar_chart(title: str, labels: list[str], values: list[int], unit: str, horiz
     from matplotlib.figure import Figure  # only for --html: the text report needs no plotting library
     from matplotlib.ticker import MaxNLocator
 
-    from actions.charts import DPI, to_png
+    from advisor.replies.charts import DPI, to_png
 
     figure = Figure(figsize=(6.4, 3.0), dpi=DPI)
     axes = figure.add_subplot()

@@ -8,7 +8,7 @@ import re
 import signal
 from typing import Callable
 
-from actions.buyer_text import PROFILE_SLOTS, UNSURE
+from advisor.understanding.buyer_text import PROFILE_SLOTS, UNSURE
 
 OPENING = "OEM or ODM for me?"
 QUESTION_PATTERNS = {

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
-from actions.store import KnowledgeStore, make_engine
+from advisor.knowledge.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
+from advisor.knowledge.store import KnowledgeStore, make_engine
 from reliability.processes import free_port, stop_group
 from reliability.rate_limit import NO_LIMITS
 

@@ -6,8 +6,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import actions as act
-from actions import store as store_module
-from actions.store import KnowledgeStore
+from advisor.knowledge import store as store_module
+from advisor.knowledge.store import KnowledgeStore
 
 PROFILE = {"own_design": "no", "ip_importance": "low", "order_quantity": 200.0, "weeks_to_launch": 4.0,
            "budget": "limited", "business_stage": "startup"}

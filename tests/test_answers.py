@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions import answers
+from advisor.replies import answers
 
 
 @pytest.mark.parametrize("question, factor", [
@@ -152,7 +152,7 @@ def test_a_side_question_in_an_answer_is_found_and_answered(snapshot):
 
 
 def test_quotes_with_a_higher_oem_unit_price_say_there_is_no_break_even():
-    from actions.buyer_text import parse_quotes
+    from advisor.understanding.buyer_text import parse_quotes
 
     reply, breakeven = answers.answer_quotes(parse_quotes("OEM $2,000 + $3.50/unit, ODM $400 + $3.00/unit"), [1000])
     assert breakeven is None and "No break-even" in reply and "ODM's quote is cheaper at every quantity" in reply

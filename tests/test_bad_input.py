@@ -15,9 +15,9 @@ import yaml
 from playwright.sync_api import expect
 from sqlalchemy import inspect, select
 
-from actions.buyer_text import PROFILE_SLOTS
-from actions.decision import BuyerProfile, recommend
-from actions.store import Base, KnowledgeStore, make_engine
+from advisor.understanding.buyer_text import PROFILE_SLOTS
+from advisor.decision import BuyerProfile, recommend
+from advisor.knowledge.store import Base, KnowledgeStore, make_engine
 from buyer_dialogue import ODM_BUYER, OPENING, answer_questionnaire, invalid_slots
 from conftest import PROJECT_DIR
 from test_web_chat import ask, open_chat, page, replies  # noqa: F401  (page is a fixture)

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from actions.buyer_text import (
+from advisor.understanding.buyer_text import (
     Quote,
     QuoteError,
     break_even_quantity,

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image
 
-from actions import answers
-from actions.buyer_text import Quote, break_even_quantity
-from actions.charts import (
+from advisor.replies import answers
+from advisor.understanding.buyer_text import Quote, break_even_quantity
+from advisor.replies.charts import (
     launch_chart_from_store,
     launch_figure,
     launch_figure_from_store,

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from actions.buyer_text import PROFILE_SLOTS
-from actions.decision import BuyerProfile, recommend
-from actions.store import KnowledgeStore
+from advisor.understanding.buyer_text import PROFILE_SLOTS
+from advisor.decision import BuyerProfile, recommend
+from advisor.knowledge.store import KnowledgeStore
 from buyer_dialogue import ODM_BUYER, OEM_BUYER, OPENING, answer_questionnaire, invalid_slots
 from cluster.profile import Cluster, missing_programs
 from conftest import Assistant

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
-from actions.store import make_engine
+from advisor.knowledge.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
+from advisor.knowledge.store import make_engine
 from buyer_dialogue import answer_questionnaire, asked_slot
 from conftest import PROJECT_DIR, built_store, nlu_examples, start_assistant, stop_assistant
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from actions.decision import BuyerProfile, explain_unsure, recommend
-from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
-from actions.store import KnowledgeStore, make_engine
+from advisor.decision import BuyerProfile, explain_unsure, recommend
+from advisor.knowledge.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
+from advisor.knowledge.store import KnowledgeStore, make_engine
 
 # quantity, weeks to launch, own design, IP importance, stage, expected, why
 GRID = [

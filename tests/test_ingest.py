@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from actions.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, IngestError, ingest, load_catalog, parse_source
-from actions.store import ComparisonCell, Definition, Factor, FactorSynonym, KnowledgeStore, make_engine
+from advisor.knowledge.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, IngestError, ingest, load_catalog, parse_source
+from advisor.knowledge.store import ComparisonCell, Definition, Factor, FactorSynonym, KnowledgeStore, make_engine
 
 SOURCE_TEXT = DEFAULT_SOURCE.read_text(encoding="utf-8")
 
@@ -94,7 +94,7 @@ def test_parse_source_names_the_file_in_errors():
 
 
 def test_cli_refuses_a_broken_source_with_a_clear_message(tmp_path, capsys, monkeypatch, store_url):
-    from actions import ingest as ingest_module
+    from advisor.knowledge import ingest as ingest_module
 
     monkeypatch.setenv("DATABASE_URL", store_url)
     broken = tmp_path / "broken.md"

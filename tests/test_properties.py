@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actions.buyer_text import (
+from advisor.understanding.buyer_text import (
     PROFILE_SLOTS,
     UNSURE,
     QuoteComparison,
@@ -19,7 +19,7 @@ from actions.buyer_text import (
     parse_quotes,
     parse_weeks,
 )
-from actions.decision import BuyerProfile, recommend
+from advisor.decision import BuyerProfile, recommend
 
 TODAY = date(2026, 3, 2)
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -31,10 +31,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, relationship
 
-from actions.buyer_text import WEEKS_PER_MONTH
+from advisor.paths import BUILD_DIR
+from advisor.understanding.buyer_text import WEEKS_PER_MONTH
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'build' / 'knowledge.db'}"
+DEFAULT_DATABASE_URL = f"sqlite:///{BUILD_DIR / 'knowledge.db'}"
 MODELS = ("OEM", "ODM")  # the table's two columns, in its order
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from actions.buyer_text import UNSURE, describe_weeks
-from actions.store import MODELS, Snapshot
+from advisor.understanding.buyer_text import UNSURE, describe_weeks
+from advisor.knowledge.store import MODELS, Snapshot
 
 WEIGHTS = {"design": 3, "ip_high": 3, "ip_low": 1, "volume": 2, "time_room": 1, "time_tight": 1,
            "budget_limited": 2, "budget_healthy": 1, "stage": 2}

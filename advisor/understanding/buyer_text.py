@@ -19,7 +19,7 @@ import dateparser
 from price_parser import Price
 from text_to_num import alpha2digit
 
-from actions.vocabulary import correct_typos, phrase_alternation, vocabulary
+from advisor.vocabulary import correct_typos, phrase_alternation, vocabulary
 
 WEEKS_PER_MONTH = 52 / 12
 MAX_LAUNCH_WEEKS = 10 * 52  # a longer span is about the past ("20 yrs"), not a launch

@@ -17,7 +17,9 @@ import spacy_lookups_data
 import yaml
 from rapidfuzz import fuzz, process
 
-VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "data" / "knowledge" / "vocabulary.yml"
+from advisor.paths import KNOWLEDGE_DATA_DIR
+
+VOCABULARY_FILE = KNOWLEDGE_DATA_DIR / "vocabulary.yml"
 FACTOR_CATALOGUE = VOCABULARY_FILE.parent / "factors.yml"
 # English word frequencies shipped with spacy-lookups-data (log probabilities): a word rarer than this
 # is treated as a possible typo of a vocabulary word ("importent", "establishd", "6 monts").

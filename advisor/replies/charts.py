@@ -17,10 +17,10 @@ from matplotlib.dates import DateFormatter  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from actions.store import MODELS, Snapshot  # noqa: E402
+from advisor.knowledge.store import MODELS, Snapshot  # noqa: E402
 
 if TYPE_CHECKING:
-    from actions.buyer_text import Quote
+    from advisor.understanding.buyer_text import Quote
 
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 6.4, 3.6, 100
 COLOURS = {"OEM": "#135afe", "ODM": "#e8710a"}

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from actions.buyer_text import UNSURE, describe_weeks
-from actions.decision import BuyerProfile, Recommendation, explain_unsure
-from actions.store import Snapshot, other
+from advisor.understanding.buyer_text import UNSURE, describe_weeks
+from advisor.decision import BuyerProfile, Recommendation, explain_unsure
+from advisor.knowledge.store import Snapshot, other
 
 PROFILE_LABELS = {
     "own_design": "Own design", "ip_importance": "Owning the IP", "order_quantity": "Order quantity",

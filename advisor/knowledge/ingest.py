@@ -20,9 +20,8 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from actions.store import (
+from advisor.knowledge.store import (
     MODELS,
-    PROJECT_DIR,
     Base,
     Cell,
     ComparisonCell,
@@ -33,9 +32,10 @@ from actions.store import (
     SourceDocument,
     make_engine,
 )
+from advisor.paths import KNOWLEDGE_DATA_DIR, PROJECT_DIR
 
-DEFAULT_SOURCE = PROJECT_DIR / "data" / "knowledge" / "oem_odm_toys.md"
-DEFAULT_CATALOG = PROJECT_DIR / "data" / "knowledge" / "factors.yml"
+DEFAULT_SOURCE = KNOWLEDGE_DATA_DIR / "oem_odm_toys.md"
+DEFAULT_CATALOG = KNOWLEDGE_DATA_DIR / "factors.yml"
 
 LEVEL_WORDS = ("higher", "lower", "longer", "shorter", "full", "limited", "moderate")
 RANGE_PATTERN = re.compile(r"(\d[\d,]*)\s*[-–]\s*(\d[\d,]*)(\+?)\s*(units|weeks|months)", re.I)

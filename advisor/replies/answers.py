@@ -10,10 +10,10 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from actions.buyer_text import UNSURE, QuoteComparison, break_even_quantity, describe_weeks, extract_facts, normalise
-from actions.decision import BuyerProfile, recommend
-from actions.store import MODELS, Cell, Snapshot, other
-from actions.vocabulary import NotCoveredTopic, vocabulary
+from advisor.understanding.buyer_text import UNSURE, QuoteComparison, break_even_quantity, describe_weeks, extract_facts, normalise
+from advisor.decision import BuyerProfile, recommend
+from advisor.knowledge.store import MODELS, Cell, Snapshot, other
+from advisor.vocabulary import NotCoveredTopic, vocabulary
 
 _VOCABULARY = vocabulary()
 _BOTH = re.compile(r"\b(both|vs\.?|versus|compare|comparison|difference|differ|which|between|gap|the two)\b", re.I)
