@@ -379,6 +379,10 @@ def feasibility_judgements(snapshot: Snapshot, text: str) -> list[str]:
     return replies
 
 
+SOURCING_WORDS = re.compile(r"\b(need\w*|launch\w*|ready|deliver\w*|ship\w*|orders?|make|produc\w+|manufactur\w+|"
+                            r"factory|supplier|stock|shelves|sell\w*)\b", re.I)
+
+
 class ActionCheckFeasibility(QuestionAction):
     """'Can I order 100 pieces?', 'I need them in 3 weeks': checked against the table's ranges."""
 
@@ -387,6 +391,10 @@ class ActionCheckFeasibility(QuestionAction):
 
     def answer(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
+        if not (answers.mentions_toys(text) or named_models(tracker) or answers.asks_feasibility(text)
+                or SOURCING_WORDS.search(text) or tracker.get_slot("last_factor")):
+            dispatcher.utter_message(response="utter_out_of_scope")  # "a table for two tonight?", "bitcoin this week?"
+            return []
         extraction = extract_facts(text, asked=None if parse_weeks(text) is not None else "order_quantity")
         if extraction.problem:  # a past date, a negative or absurd quantity
             dispatcher.utter_message(text=extraction.problem)
@@ -430,9 +438,14 @@ class ActionCompareQuotes(StoreAction):
 def quote_quantities(text: str, tracker: Tracker) -> list[float]:
     """The order sizes to total two quotes at: said in the message ('totals at 5,000 and 10,000'),
     else the profile's."""
-    said = [n.value for n in find_quantities(text) if n.cued][:3]
+    clean = normalise(text)
+    said = [n.value for n in find_quantities(text) if n.cued or AT_QUANTITY.search(clean[:n.start])][:3]
+    remembered = (tracker.get_slot("quotes") or {}).get("quantities")
     slot_quantity = tracker.get_slot("order_quantity")
-    return said or ([slot_quantity] if isinstance(slot_quantity, (int, float)) else [])
+    return said or remembered or ([slot_quantity] if isinstance(slot_quantity, (int, float)) else [])
+
+
+AT_QUANTITY = re.compile(r"\b(?:totals?|costs?|prices?)\s+(?:at|for)\s+(?:\d+\s+(?:and|or|,)\s+)?$", re.I)
 
 
 def compare_quotes_events(dispatcher: CollectingDispatcher, tracker: Tracker, comparison: QuoteComparison,
@@ -443,7 +456,7 @@ def compare_quotes_events(dispatcher: CollectingDispatcher, tracker: Tracker, co
     quantity = quantities[0] if quantities else None
     chart = store_chart(tracker.sender_id, "quote", quote_chart(oem, odm, quantity, breakeven, comparison.currency))
     dispatcher.utter_message(text=reply, image=chart)
-    remembered = {"currency": comparison.currency,
+    remembered = {"currency": comparison.currency, "quantities": quantities,
                   "quotes": {code: [q.fixed, q.per_unit] for code, q in comparison.quotes.items()}}
     return [SlotSet("quotes", remembered), SlotSet("last_factor", "quotes"), SlotSet("last_model", None)]
 
@@ -466,12 +479,26 @@ def quote_followup_events(dispatcher: CollectingDispatcher, tracker: Tracker,
     revised = revise_quotes(comparison, text)
     if revised is not None:  # "what if the OEM tooling was $2,000?"
         return compare_quotes_events(dispatcher, tracker, revised, quote_quantities(text, tracker))
-    if asked_factor(tracker, snapshot):
+    if asked_factor(tracker, snapshot) not in (None, "unit_cost"):  # "which is cheaper at 6,000?" stays
         return None
-    quantities = [n.value for n in find_quantities(text)]
-    if not quantities or parse_weeks(text) is not None:
+    if parse_weeks(text) is not None:
         return None
-    return compare_quotes_events(dispatcher, tracker, comparison, quantities[:3])
+    quantities = [n.value for n in find_quantities(text)] or scaled_quantities(text, tracker.get_slot("quotes"))
+    if quantities:
+        return compare_quotes_events(dispatcher, tracker, comparison, quantities[:3])
+    if QUOTE_RECALL.search(text):  # "remind me what the OEM quote was?"
+        return compare_quotes_events(dispatcher, tracker, comparison, tracker.get_slot("quotes").get("quantities") or [])
+    return None
+
+
+QUOTE_RECALL = re.compile(r"(quotes?|remind|again|recap)", re.I)
+SCALES = {"double": 2, "twice": 2, "triple": 3, "treble": 3, "half": 0.5, "halve": 0.5}
+
+
+def scaled_quantities(text: str, remembered: dict) -> list[float]:
+    """'what if we double that?' after quotes totalled at a quantity: that quantity scaled."""
+    scale = next((factor for word, factor in SCALES.items() if re.search(rf"\b{word}\b", text, re.I)), None)
+    return [quantity * scale for quantity in remembered.get("quantities") or []] if scale else []
 
 
 # ----------------------------------------------------------------------------- the recommendation
@@ -529,8 +556,8 @@ class ActionUpdateProfile(Action):
         if tracker.get_slot("recommendation") and extraction.facts:
             before = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
             events.append(SlotSet("profile_before_change", before))
-            weeks = (situation or {}).get("weeks_to_launch")
-            if weeks and list(extraction.facts) == ["weeks_to_launch"]:
+            weeks = extraction.facts.get("weeks_to_launch")
+            if isinstance(weeks, (int, float)) and weeks > 0 and list(extraction.facts) == ["weeks_to_launch"]:
                 # "we're aiming for early September, ok?": the date check itself, then the re-evaluation
                 dispatcher.utter_message(text=answers.answer_time_feasibility(snapshot, weeks))
         elif situation:  # "15k sets for a department store, which way?": the table's answer first
@@ -568,7 +595,7 @@ class ValidateBuyerProfileForm(FormValidationAction):
             if not extraction.facts:
                 return [SlotSet(asked, None)]
         elif snapshot:  # "we aim for early September, is that fine?": the check too
-            checks = volunteered_checks(snapshot, latest_text(tracker))
+            checks = volunteered_checks(snapshot, latest_text(tracker), extraction.facts)
             if checks:
                 dispatcher.utter_message(text=checks)
         if not asked or asked in extraction.facts:
@@ -598,11 +625,13 @@ def understood_so_far(tracker: Tracker, facts: dict, snapshot: Snapshot) -> str:
     return f"Noted: {noted}.{lean}"
 
 
-def volunteered_checks(snapshot: Snapshot, text: str) -> str | None:
-    """The table's check of a launch time or order size said with a question ("1 March, does that
-    work?") inside the questionnaire; None when there is none."""
-    situation = answers.situation_in(text) or {}
-    weeks, quantity = situation.get("weeks_to_launch"), situation.get("order_quantity")
+def volunteered_checks(snapshot: Snapshot, text: str, facts: dict) -> str | None:
+    """The table's check of a launch time taken in the questionnaire ("9 wks" gets each model's
+    development time and the margin), and of an order size said with a question ("600, does that
+    work?"); None when there is none."""
+    weeks = facts.get("weeks_to_launch")
+    weeks = weeks if isinstance(weeks, (int, float)) and weeks > 0 else None
+    quantity = (answers.situation_in(text) or {}).get("order_quantity")
     checks = []
     if weeks:
         checks.append(answers.answer_time_feasibility(snapshot, weeks))

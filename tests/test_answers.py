@@ -13,6 +13,7 @@ from advisor.replies import answers
     ("do I keep the intellectual property", "design_ownership"), ("which is riskier", "risk"),
     ("which is cheaper", "unit_cost"), ("how much can I customise", "customization"),
     ("which is better for a startup?", "best_for"), ("price per peice", "unit_cost"),
+    ("oem or odm for an established label?", "best_for"),  # an audience of the Best For row, no row word
 ])
 def test_questions_find_their_row(snapshot, question, factor):
     assert answers.best_factor(question, snapshot) == factor
@@ -156,3 +157,19 @@ def test_quotes_with_a_higher_oem_unit_price_say_there_is_no_break_even():
 
     reply, breakeven = answers.answer_quotes(parse_quotes("OEM $2,000 + $3.50/unit, ODM $400 + $3.00/unit"), [1000])
     assert breakeven is None and "No break-even" in reply and "ODM's quote is cheaper at every quantity" in reply
+
+
+@pytest.mark.parametrize("question, rows", [
+    ("ODM: faster and lower-MOQ, right?", ["development_time", "moq"]),
+    ("who owns what, and how much control do I get?", ["design_ownership", "customization"]),
+])
+def test_several_rows_in_one_question(snapshot, question, rows):
+    assert answers.factors_listed(question, snapshot) == rows
+
+
+@pytest.mark.parametrize("text, facts", [
+    ("we're no longer a tiny shop—which model suits?", {"business_stage": "established"}),
+    ("zero budget for r&d. oem or odm?", {"budget": "limited"}),
+])
+def test_which_model_with_a_fact_is_a_situation(snapshot, text, facts):
+    assert answers.situation_in(text, answers.best_factor(text, snapshot), snapshot) == facts

@@ -166,6 +166,13 @@ def test_invalid_quotes_get_a_clear_message(text, message):
     ("we never pick stock designs, it's all ours", None, {"own_design": "yes"}),
     ("deadlines don't matter; protecting our ip really does", None, {"ip_importance": "high"}),
     ("we don't have any budget for moulds", None, {"budget": "limited"}),
+    # a polarity word outside the topic's own words decides; a protected patent still counts
+    ("ip protection really isn't a big deal here", None, {"ip_importance": "low"}),
+    ("ip protection is vital", None, {"ip_importance": "high"}),
+    ("our patented character", None, {"ip_importance": "high", "own_design": "yes"}),
+    ("we'd rather not spend anything on r&d", None, {"budget": "limited"}),
+    # limits on the order count as its size
+    ("no more than 150 this time", None, {"order_quantity": 150}),
 ])
 def test_kinds_of_buyer_facts(text, asked, expected):
     facts = extract_facts(text, asked=asked, today=TODAY).facts
@@ -189,6 +196,15 @@ def test_dates_buyers_write(text, weeks):
      (4000, 1.2), (600, 1.8)),
     ("OEM - 9k tooling, 0.75/pc. ODM - 1k setup, 1.15/pc. we'd order 6000", (9000, 0.75), (1000, 1.15)),
     ("oem: mould 2500, unit 1,10 € | odm: setup 300, unit 1,60 €", (2500, 1.1), (300, 1.6)),
+    # an order size before the first name is not a figure of the quotes
+    ("For 3,000 pcs: OEM mould $4,000 at $2.00 a piece, ODM setup $250 at $2.90 a piece", (4000, 2.0), (250, 2.9)),
+    ("for a 700-unit batch: oem 5000 tooling + 1/unit; odm 400 setup + 1.80/unit", (5000, 1.0), (400, 1.8)),
+    # "unit" labels the figure after it; cents; a shared price; a fixed cost in its own cell
+    ("oem tooling 4000 usd unit 1.5 | odm setup 900 unit 2.25", (4000, 1.5), (900, 2.25)),
+    ("OEM wants 80 cents a unit plus a 5,000 dollar mould, ODM 1.30 a unit and 150 dollars setup",
+     (5000, 0.8), (150, 1.3)),
+    ("OEM and ODM both charge $3/unit; OEM adds $2,000 tooling, ODM $200 setup", (2000, 3.0), (200, 3.0)),
+    ("OEM | mould 7,000 | 0.95/pc ; ODM | setup 500 | 1.60/pc", (7000, 0.95), (500, 1.6)),
 ])
 def test_quotes_in_the_formats_buyers_write(text, oem, odm):
     quotes = parse_quotes(text).quotes
@@ -206,3 +222,5 @@ def test_a_quote_what_if_changes_only_the_named_figure():
     revised = revise_quotes(comparison, "what if the OEM mould came down to $3,000?")
     assert revised.quotes["OEM"] == Quote("OEM", 3000, 2.1) and revised.quotes["ODM"] == comparison.quotes["ODM"]
     assert revise_quotes(comparison, "and for 6k?") is None
+    corrected = revise_quotes(comparison, "correction: the OEM unit price is $2.60 instead of $2.10")
+    assert corrected.quotes["OEM"] == Quote("OEM", 8000, 2.6)

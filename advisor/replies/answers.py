@@ -75,7 +75,8 @@ def factor_scores(text: str, snapshot: Snapshot) -> dict[str, float]:
 def _factor_scores(text: str, snapshot: Snapshot) -> tuple[tuple[str, float], ...]:
     clean = _NOT_ABOUT_TIME.sub(" ", normalise(text))  # "first time", "no longer a small shop"
     tokens = [t for t in _TOKEN.findall(clean) if not models_in(t)]
-    joined = f" {' '.join(tokens)} "  # without model names: "who is ODM for" reads "who is for"
+    hyphen_parts = [part for t in tokens if "-" in t for part in t.split("-") if part]  # "lower-MOQ"
+    joined = f" {' '.join(tokens)} {' '.join(hyphen_parts)} "  # without model names: "who is ODM for" reads "who is for"
     scores: dict[str, float] = {}
     for key, row in snapshot.factors.items():
         best = 0.0
@@ -117,6 +118,8 @@ def best_factor(text: str, snapshot: Snapshot, entity_values: list[str] = ()) ->
         if key:
             return key
     scores = factor_scores(text, snapshot)
+    if not scores and audience_named(text, snapshot):  # "OEM or ODM for fast market entry?"
+        return "best_for"
     return max(scores, key=scores.get) if scores else None
 
 
@@ -376,9 +379,8 @@ def situation_in(text: str, asked_about: str | None = None, snapshot: Snapshot |
     if snapshot and asked_about and _comparative(clean, asked_about, snapshot):
         return None  # "which one needs bigger orders?" compares a row
     facts = {k: v for k, v in extract_facts(clean).facts.items() if v != UNSURE}
-    asks = _VOCABULARY.situation_asks if asked_about in (None, "moq", "development_time", "best_for") \
-        else _VOCABULARY.which_model_asks  # "can I get exclusivity?" is a question about a row
-    which_model = asks.search(clean)
+    broad = asked_about in (None, "moq", "development_time", "best_for")  # "can I get exclusivity?" asks a row
+    which_model = _VOCABULARY.which_model_asks.search(clean) or broad and _VOCABULARY.situation_asks.search(clean)
     own_figure = {"moq": "order_quantity", "development_time": "weeks_to_launch"}.get(asked_about) in facts
     about_toys = models_in(clean) or "order_quantity" in facts or _TOY_WORDS.search(clean)
     if not (which_model or own_figure or asked_about is None and clean.rstrip().endswith("?") and about_toys):

@@ -61,7 +61,8 @@ _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _QUANTITY_NOUNS = _VOCABULARY.quantity_nouns
 _NOT_ORDER = re.compile(rf"\s*(?:[a-z]+\s+)?(?:{_VOCABULARY.not_order_nouns})(?![\w-])")
 _QUANTITY_CUE_BEFORE = re.compile(r"\b(order(?:ing)?|quantity|qty|moq|batch|run|make|need|want|buy|produce|"
-                                  r"volume|about|around|roughly|approximately|approx|~|for|of)\s*(?:of\s+)?$")
+                                  r"volume|about|around|roughly|approximately|approx|~|for|of|(?:more|less|fewer) than|up to|at most|"
+                                  r"no more than|max(?:imum)?)\s*(?:of\s+)?$")
 _PER_UNIT_AFTER_NUMBER = re.compile(r"\s*(?:/|per\b|each\b|apiece\b|ea\b|a (?:unit|piece|pc)\b)")
 _YEAR_CUE_BEFORE = re.compile(r"\b(in|by|until|before|of|early|late|mid|since|founded|established|est\.?|"
                               r"started|from|circa)\s*$")
@@ -79,6 +80,9 @@ def _value(match: re.Match) -> float:
     return value * _MULTIPLIERS.get(mult, 1)
 
 
+# After a unit noun, a figure makes the noun a label of that figure ("setup 1000 unit 3.75"), not
+# the unit of the number before it.
+_LABELS_NEXT_FIGURE = r"(?=\s*(?:price|cost)?\s*[:=]?\s*(?:is\s+)?[$€£]?\d)"
 _VAGUE_TIMES_POWER = re.compile(r"\b(?:an?\s+)?(couple|few|several|dozen)(?:\s+of)?\s+(100|1000|1000000)\b")
 _AND_A_HALF = re.compile(rf"\b(\d+|{_NUMBER_WORD}) and a half (100|1000|1000000)\b")
 _A_POWER = re.compile(r"\ban? (100|1000|1000000)\b")
@@ -89,7 +93,7 @@ def normalise(text: str) -> str:
     """Lower-case, fold dashes and quotes, correct misspelt vocabulary words ("importent"), drop thousands
     separators ("2,000" -> "2000") and write number words as digits ("twelve hundred" -> "1200",
     text2num; "a few hundred" -> "300")."""
-    text = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    text = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", " - ")
     text = correct_typos(text)
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     text = re.sub(r"(?<=\d)(?:ish|-ish)\b", "", text)  # "250ish"
@@ -136,7 +140,8 @@ def find_quantities(text: str) -> list[Number]:
             continue  # "our 12 stores", "3 designers", "founded 5 years ago", "2.10 per unit"
         value = _value(match)
         after = text[match.end():match.end() + 40]
-        cued = bool(re.match(rf"\s*(?:(?!of\b|the\b|in\b|by\b|for\b)\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b", after)) or bool(
+        cued = bool(re.match(rf"\s*-?\s*(?:(?!of\b|the\b|in\b|by\b|for\b)\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b"
+                             rf"(?!{_LABELS_NEXT_FIGURE})", after)) or bool(
             _QUANTITY_CUE_BEFORE.search(text[max(0, match.start() - 20):match.start()]))
         if (match.group("digits") and 1900 <= value <= 2100 and not match.group("mult")
                 and not re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", after)
@@ -275,9 +280,10 @@ def describe_weeks(weeks: float) -> str:
 
 _MONEY = re.compile(
     r"(?P<neg>(?<![\w\s])-|(?<=\s)-(?=[$€£\d]))?(?P<cur_before>[$€£]|usd|us\$|eur|gbp|rmb|cny)?\s*(?P<amount>\d+(?:[.,]\d{1,2})?)(?!\d)\s*(?P<k>k\b)?"
-    r"\s*(?P<cur_after>usd|eur|gbp|rmb|cny|dollars?|bucks|euros?|pounds?|\$|€|£)?"
+    r"\s*(?P<cur_after>usd|eur|gbp|rmb|cny|dollars?|bucks|euros?|pounds?|\$|€|£)?(?P<cents>\s*(?:cents?|¢))?"
     r"(?P<per_unit>\s*(?:/|per|a|an|each)\s*(?:unit|pc|pcs|piece|item|toy|ea|u)\b|\s*(?:each|apiece|ea|a pop)\b)?")
-_PER_UNIT_AFTER = re.compile(rf"\s*(?:(?:/|per|a|an)\s*(?:{_QUANTITY_NOUNS})|unit|pc|pcs|piece|apiece)\b")
+_PER_UNIT_AFTER = re.compile(rf"\s*(?:(?:/|per|a|an)\s*(?:{_QUANTITY_NOUNS})|unit|pc|pcs|piece|apiece)\b"
+                             rf"(?!{_LABELS_NEXT_FIGURE})")
 _PER_UNIT_BEFORE = re.compile(r"(?:\b(unit price|unit cost|per[- ]unit|per[- ]piece|price per \w+|cost per \w+|"
                               r"per pc|unit)\W*(?:of|is|at|=|:|to|now|from|becomes)?|@|\bat)\W*$")
 _FIXED_WORDS = re.compile(r"\b(tooling|mould|mold|moulds|molds|setup|set-up|set up|fees?|nre|development|"
@@ -315,9 +321,24 @@ def _model_marks(text: str) -> list[tuple[int, int, str]]:
     return sorted(marks)
 
 
+def _amount(match: re.Match) -> float:
+    """The money amount a _MONEY match stands for: '$7.5k' is 7500, '95 cents' 0.95."""
+    scale = 1000 if match.group("k") else 0.01 if match.group("cents") else 1
+    return float(Price.fromstring(match.group("amount")).amount) * scale
+
+
+def _looks_like_money(text: str, match: re.Match) -> bool:
+    """A figure with a currency, a 'k', decimals, cents or a per-unit mark: '2,000 pcs' and
+    'factory 1' are not money."""
+    return bool(match.group("amount")) and bool(
+        match.group("cur_before") or match.group("cur_after") or match.group("k") or match.group("cents")
+        or "." in match.group("amount") or match.group("per_unit") or _PER_UNIT_AFTER_NUMBER.match(text, match.end()))
+
+
 def _is_per_unit(segment: str, match: re.Match) -> bool:
+    same_clause_before = re.split(r"[;|\n]", segment[max(0, match.start() - 24):match.start()])[-1]
     return bool(match.group("per_unit") or _PER_UNIT_AFTER.match(segment, match.end())
-                or _PER_UNIT_BEFORE.search(segment[max(0, match.start() - 24):match.start()]))
+                or _PER_UNIT_BEFORE.search(same_clause_before))
 
 
 def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
@@ -326,7 +347,8 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
     previous_end = 0
     for m in _MONEY.finditer(segment):
         has_currency = m.group("cur_before") or m.group("cur_after")
-        if not m.group("amount") or not has_currency and re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", segment[m.end():]):
+        if not m.group("amount") or not has_currency and re.match(
+                rf"\s*-?\s*(?:{_QUANTITY_NOUNS})\b(?!{_LABELS_NEXT_FIGURE})", segment[m.end():]):
             continue  # not money: "at 10000 units" is the order size
         if re.match(r"\s*(?:%|percent|weeks?|months?|days?|years?)\b", segment[m.end():]) or (
                 not has_currency
@@ -336,7 +358,7 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
         if not has_currency and re.search(r"\b(quote|option|offer|supplier|factory|no\.?|number|#)\s*$",
                                           segment[max(0, m.start() - 12):m.start()]):
             continue  # "Quote 1 (OEM)" numbers the quote
-        amount = float(Price.fromstring(m.group("amount")).amount) * (1000 if m.group("k") else 1)
+        amount = _amount(m)
         if m.group("neg"):
             raise QuoteError(f"The {code} quote has a negative amount ({m.group(0).strip()}); prices can't be negative.")
         for cur in (m.group("cur_before"), m.group("cur_after")):
@@ -345,7 +367,7 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
         following = re.split(r"[$€£\d]", segment[m.end():m.end() + 24])[0]  # up to the next amount
         before = segment[max(previous_end, m.start() - 24):m.start()]  # since the amount before
         previous_end = m.end()
-        if _is_per_unit(segment, m):
+        if _is_per_unit(segment, m) or m.group("cents"):
             unit_amounts.append(amount)
         elif _FIXED_WORDS.search(before + " " + following):
             fixed_amounts.append(amount)
@@ -361,7 +383,8 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
     return Quote(code, sum(fixed_amounts) + sum(unmarked), unit_amounts[0])
 
 
-_PRICE_MARK = re.compile(r"[$€£]|\b(usd|eur|gbp|dollars?|euros?|pounds?|per|each|unit|pc|apiece)\b|/")
+_PRICE_MARK = re.compile(r"[$€£]|\b(usd|eur|gbp|dollars?|euros?|pounds?|per|each|unit|pc|apiece|cents?|"
+                         r"tooling|mou?lds?|setup|set-up|nre)\b|/")
 _CLAUSE_BREAK = re.compile(r"\s*(?:;|\||\n|\.(?!\d)|\bvs\.?(?=\s)|\bversus\b|\bwhile\b|\bwhereas\b|"
                            r"\bcompared (?:to|with)\b|\band the\b)\s*")
 
@@ -381,7 +404,8 @@ def _quote_segments(text: str, marks: list[tuple[int, int, str]]) -> list[tuple[
             elif current and _PRICE_MARK.search(clause):  # "...; per unit 3.75" but not "totals at 5,000?"
                 segments[-1][1] += " ; " + clause
         return [(code, clause) for code, clause in segments]
-    if any(m.group("amount") for m in _MONEY.finditer(text[:marks[0][0]])):
+    before_first_name = text[:marks[0][0]]
+    if any(_looks_like_money(before_first_name, m) for m in _MONEY.finditer(before_first_name)):
         return [(code, text[marks[i - 1][1] if i else 0: start]) for i, (start, _, code) in enumerate(marks)]
     return [(code, text[end: marks[i + 1][0] if i + 1 < len(marks) else len(text)])
             for i, (_, end, code) in enumerate(marks)]
@@ -410,12 +434,15 @@ def parse_quotes(text: str) -> QuoteComparison:
     if {code for _, _, code in marks} != {"OEM", "ODM"}:
         raise QuoteError("I need both quotes, each after its model, e.g. "
                          "'OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit'.")
-    quotes: dict[str, Quote] = {}
-    currencies: set[str] = set()
+    parts: dict[str, list[str]] = {}
     for code, segment in _quote_segments(text, marks):
-        if code in quotes or not any(m.group("amount") for m in _MONEY.finditer(segment)):
+        if not any(m.group("amount") for m in _MONEY.finditer(segment)):
             continue  # a model named again without figures ("..., so OEM or ODM?")
-        quotes[code] = _read_quote(code, segment, currencies)
+        shared = re.search(r"\bboth\b", segment)  # "OEM and ODM both quote $4/unit, but OEM has ..."
+        for owner in (("OEM", "ODM") if shared else (code,)):
+            parts.setdefault(owner, []).append(segment)
+    currencies: set[str] = set()
+    quotes = {code: _read_quote(code, " ; ".join(segments), currencies) for code, segments in parts.items()}
     missing = [code for code in ("OEM", "ODM") if code not in quotes]
     if missing:
         raise QuoteError(f"I couldn't find the {missing[0]} quote's figures; write it like "
@@ -430,9 +457,10 @@ def count_amounts(text: str) -> int:
     """How many money figures the text has (a currency, a decimal, a 'k' or a per-unit mark): a quote
     pair has at least two, '2 factories and 1 agent' none."""
     text = normalise(text)
-    return sum(1 for m in _MONEY.finditer(text) if m.group("amount") and (
-        m.group("cur_before") or m.group("cur_after") or m.group("k") or "." in m.group("amount")
-        or _is_per_unit(text, m)))
+    return sum(1 for m in _MONEY.finditer(text) if _looks_like_money(text, m))
+
+
+_OLD_FIGURE = re.compile(r"\b(instead of|rather than|(?:down|up) from|from|was|not)\s*$")
 
 
 def revise_quotes(comparison: QuoteComparison, text: str) -> QuoteComparison | None:
@@ -445,14 +473,15 @@ def revise_quotes(comparison: QuoteComparison, text: str) -> QuoteComparison | N
         return None
     code = marks[0][2]
     amounts = [m for m in _MONEY.finditer(text) if m.group("amount") and (m.group("cur_before") or m.group("cur_after")
-                                                                         or _FIXED_WORDS.search(text) or _is_per_unit(text, m))]
+                                                                         or _FIXED_WORDS.search(text) or _is_per_unit(text, m))
+               and not _OLD_FIGURE.search(text[:m.start()])]
     if not amounts:
         return None
     old = comparison.quotes[code]
     fixed, per_unit = old.fixed, old.per_unit
     for m in amounts:
-        amount = float(Price.fromstring(m.group("amount")).amount) * (1000 if m.group("k") else 1)
-        if _is_per_unit(text, m):
+        amount = _amount(m)
+        if _is_per_unit(text, m) or m.group("cents"):
             per_unit = amount
         else:
             fixed = amount
@@ -497,9 +526,17 @@ def _negated(text: str, match: re.Match) -> bool:
 
 def _polarity(text: str, positive: re.Pattern, negative: re.Pattern, topic: re.Pattern | None = None) -> bool | None:
     """True/False when the text clearly leans one way; a negation flips the word ("not a big deal").
-    With a topic, the word nearest to it decides ("speed doesn't matter; protecting our IP does")."""
+    With a topic, the word nearest to it decides ("speed doesn't matter; protecting our IP does"), and a
+    word outside the topic's own words before one inside them ("IP protection isn't important")."""
+    topic_spans = [m.span() for m in topic.finditer(text)] if topic else []
+
+    def first_outside_topic(pattern: re.Pattern) -> re.Match | None:
+        matches = list(pattern.finditer(text))
+        outside = [m for m in matches if not any(s <= m.start() and m.end() <= e for s, e in topic_spans)]
+        return (outside or matches or [None])[0]
+
     found = [(m, leaning) for pattern, leaning in ((negative, False), (positive, True))  # negative phrases first
-             for m in [pattern.search(text)] if m]
+             for m in [first_outside_topic(pattern)] if m]
     if topic and len(found) > 1 and topic.search(text):
         about = topic.search(text).start()
         found = sorted(found, key=lambda hit: min(abs(hit[0].start() - about), abs(hit[0].end() - about)))
