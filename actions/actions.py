@@ -126,6 +126,8 @@ class QuestionAction(StoreAction, ABC):
         plain_statement = not answers.is_question(text) or not (asked_factor(tracker, snapshot) or named_models(tracker))
         if facts and plain_statement and may_start_questionnaire(tracker):
             # "new baby-toy brand here, need teethers with our logo asap": facts about the buyer, no question
+            if len(facts) >= 2:
+                dispatcher.utter_message(text=understood_so_far(tracker, facts, snapshot))
             return [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]
         return self.answer(dispatcher, tracker, snapshot)
 
@@ -156,7 +158,8 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
     if topic and next_door:  # next door to the table, not off-topic
         dispatcher.utter_message(text=answers.answer_not_covered(snapshot, topic, factor, text))
         return [SlotSet("last_factor", factor or topic.related[0]), SlotSet("last_model", None)]
-    if situation and not (factor == "best_for" and answers.audience_named(text, snapshot)):
+    statement = not answers.is_question(text) and may_start_questionnaire(tracker)  # the questionnaire takes it
+    if situation and not statement and not (factor == "best_for" and answers.audience_named(text, snapshot)):
         return situation_events(dispatcher, tracker, snapshot, situation)
     if factor is None and answers.asks_for_overview(text):
         return overview_events(dispatcher, tracker, snapshot)
@@ -564,6 +567,8 @@ class ActionUpdateProfile(Action):
             situation_events(dispatcher, tracker, snapshot, situation, questionnaire_follows=True)
         elif changes:
             dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
+        elif len(extraction.facts) >= 2 and snapshot:  # an opening that volunteers several answers
+            dispatcher.utter_message(text=understood_so_far(tracker, extraction.facts, snapshot))
         return events + [SlotSet("invalid_answers", 0)]
 
 

@@ -173,6 +173,13 @@ def test_invalid_quotes_get_a_clear_message(text, message):
     ("we'd rather not spend anything on r&d", None, {"budget": "limited"}),
     # limits on the order count as its size
     ("no more than 150 this time", None, {"order_quantity": 150}),
+    # "X or Y months" is one span, and a said time wins over "no rush"
+    ("no hurry, we'd launch in 5 or 6 months", None, {"weeks_to_launch": 26}),
+    # a young company is not established; the factory's own designs are no design of ours
+    ("we started in 2024 and have 3 people", None, {}),
+    ("happy to go with one of the supplier's stock designs", None, {"own_design": "no"}),
+    # asked something else, a number without its unit noun is no order size
+    ("roughly 8", "business_stage", {}),
 ])
 def test_kinds_of_buyer_facts(text, asked, expected):
     facts = extract_facts(text, asked=asked, today=TODAY).facts
@@ -224,3 +231,13 @@ def test_a_quote_what_if_changes_only_the_named_figure():
     assert revise_quotes(comparison, "and for 6k?") is None
     corrected = revise_quotes(comparison, "correction: the OEM unit price is $2.60 instead of $2.10")
     assert corrected.quotes["OEM"] == Quote("OEM", 8000, 2.6)
+    assert revise_quotes(comparison, "say their unit price rose to $2.40 for OEM").quotes["OEM"] == Quote("OEM", 8000, 2.4)
+
+
+@pytest.mark.parametrize("text, model, quote", [
+    ("suppose the tooling came to $5,500", "OEM", (5500, 2.1)),  # moulds and tooling are OEM's
+    ("and if they waive the setup fee?", "ODM", (0, 3.4)),  # setup is ODM's; waived is zero
+])
+def test_a_quote_what_if_without_the_model_named(text, model, quote):
+    comparison = parse_quotes("OEM: $8,000 tooling + $2.10/unit, ODM: $500 setup + $3.40/unit")
+    assert revise_quotes(comparison, text).quotes[model] == Quote(model, *quote)

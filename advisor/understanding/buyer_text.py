@@ -22,6 +22,7 @@ from text_to_num import alpha2digit
 from advisor.vocabulary import correct_typos, phrase_alternation, vocabulary
 
 WEEKS_PER_MONTH = 52 / 12
+ESTABLISHED_AFTER_YEARS = 5  # "founded 2023" is still a young company; "trading 15 years" is established
 MAX_LAUNCH_WEEKS = 10 * 52  # a longer span is about the past ("20 yrs"), not a launch
 
 PROFILE_SLOTS = ("own_design", "ip_importance", "order_quantity", "weeks_to_launch", "budget", "business_stage")
@@ -98,6 +99,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     text = re.sub(r"(?<=\d)(?:ish|-ish)\b", "", text)  # "250ish"
     text = re.sub(r"(?<![\d-])(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)(?![\d-])", r"\1 to \2", text)  # "50-100"
+    text = re.sub(r"(?<![\d-])(\d+)\s+or\s+(\d+)(?=\s*[a-z])", r"\1 to \2", text)  # "8 or 9 months"
     text = alpha2digit(text, "en")
     text = _AND_A_HALF.sub(lambda m: f"{float(_SMALL_NUMBERS.get(m.group(1), m.group(1))) + 0.5:g}*{m.group(2)}", text)
     text = re.sub(r"(\d+(?:\.\d+)?)\*(\d+)", lambda m: f"{float(m.group(1)) * int(m.group(2)):g}", text)
@@ -114,11 +116,14 @@ class Number:
     start: int
     end: int
     cued: bool  # a unit noun follows or an order word precedes: a quantity even when not asked for
+    counted: bool = False  # a unit noun follows ("300 plushies")
 
 
 def _blocked_spans(text: str) -> list[tuple[int, int]]:
     """Spans that hold durations, dates and money: their numbers are not order sizes."""
     spans = [m.span() for m in _DURATION.finditer(text)] + [m.span() for m in _DATE.finditer(text)]
+    spans += [(m.start() - len(low.group(0)), m.start()) for m in _DURATION.finditer(text)
+              for low in [re.search(r"\d+(?:\.\d+)?\s+to\s+$", text[:m.start()])] if low]  # "8 to 9 months"
     spans += [m.span() for m in _NUMERIC_DATE.finditer(text)]
     return spans + [m.span() for m in _MONEY.finditer(text) if m.group("cur_before") or m.group("cur_after")]
 
@@ -140,20 +145,21 @@ def find_quantities(text: str) -> list[Number]:
             continue  # "our 12 stores", "3 designers", "founded 5 years ago", "2.10 per unit"
         value = _value(match)
         after = text[match.end():match.end() + 40]
-        cued = bool(re.match(rf"\s*-?\s*(?:(?!of\b|the\b|in\b|by\b|for\b)\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b"
-                             rf"(?!{_LABELS_NEXT_FIGURE})", after)) or bool(
-            _QUANTITY_CUE_BEFORE.search(text[max(0, match.start() - 20):match.start()]))
+        counted = bool(re.match(rf"\s*-?\s*(?:(?!of\b|the\b|in\b|by\b|for\b)\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b"
+                                rf"(?!{_LABELS_NEXT_FIGURE})", after))
+        cued = counted or bool(_QUANTITY_CUE_BEFORE.search(text[max(0, match.start() - 20):match.start()]))
         if (match.group("digits") and 1900 <= value <= 2100 and not match.group("mult")
                 and not re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", after)
                 and _YEAR_CUE_BEFORE.search(text[:match.start()])):
             continue  # a year
-        numbers.append(Number(value, match.start(), match.end(), cued))
+        numbers.append(Number(value, match.start(), match.end(), cued, counted))
     return numbers
 
 
-def parse_quantity(text: str, asked: bool = False) -> float | None:
-    """An order quantity in units; a bare number counts only when the quantity was asked for."""
-    numbers = [n for n in find_quantities(text) if n.cued or asked]
+def parse_quantity(text: str, asked: bool = False, counted_only: bool = False) -> float | None:
+    """An order quantity in units; a bare number counts only when the quantity was asked for, and
+    with `counted_only` only a number with its unit noun ("300 plushies")."""
+    numbers = [n for n in find_quantities(text) if (n.counted if counted_only else n.cued or asked)]
     if not numbers:
         return None
     cued = [n for n in numbers if n.cued]
@@ -232,9 +238,6 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
         return 1.0
     if re.search(r"\b(can'?t|cannot|can not|won'?t) wait (months|long|that long)\b", text):
         return 4.0  # within weeks, whatever happens
-    if re.search(r"\b(no rush|no deadline|no hurry|whenever|not in a hurry|take our time|flexible|"
-                 r"not urgent|no time pressure|not in a rush|in no rush|in no hurry)\b", text):
-        return 52.0
     durations = [_duration_weeks(m) for m in _DURATION.finditer(text) if not _is_past_span(text, m)]
     durations = [weeks for weeks in durations if weeks <= MAX_LAUNCH_WEEKS]
     if durations:
@@ -261,6 +264,9 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
     relative = re.search(r"\b(next|this)\s+(week|month|quarter|year)\b", text)
     if relative:
         return {"week": 1.0, "month": WEEKS_PER_MONTH, "quarter": 13.0, "year": 52.0}[relative.group(2)]
+    if re.search(r"\b(no rush|no deadline|no hurry|whenever|not in a hurry|take our time|flexible|"
+                 r"not urgent|no time pressure|not in a rush|in no rush|in no hurry)\b", text):
+        return 52.0  # only when no time is said with it ("no rush, launch is 8 months away")
     return None
 
 
@@ -285,7 +291,9 @@ _MONEY = re.compile(
 _PER_UNIT_AFTER = re.compile(rf"\s*(?:(?:/|per|a|an)\s*(?:{_QUANTITY_NOUNS})|unit|pc|pcs|piece|apiece)\b"
                              rf"(?!{_LABELS_NEXT_FIGURE})")
 _PER_UNIT_BEFORE = re.compile(r"(?:\b(unit price|unit cost|per[- ]unit|per[- ]piece|price per \w+|cost per \w+|"
-                              r"per pc|unit)\W*(?:of|is|at|=|:|to|now|from|becomes)?|@|\bat)\W*$")
+                              r"per pc|unit)(?:\W*(?:of|is|at|=|:|to|now|from|becomes|went|goes|go|up|down|rose|"
+                              r"fell|drops?|dropped|rises?|changed?|increased?|decreased?|were|was|would be|be))*|@|"
+                              r"\bat)\W*$")
 _FIXED_WORDS = re.compile(r"\b(tooling|mould|mold|moulds|molds|setup|set-up|set up|fees?|nre|development|"
                           r"design fee|one-off|one off|upfront|up-front|up front|fixed|sampling|samples?|"
                           r"engineering|start-up cost|startup cost|initial)\b")
@@ -460,24 +468,31 @@ def count_amounts(text: str) -> int:
     return sum(1 for m in _MONEY.finditer(text) if _looks_like_money(text, m))
 
 
+_FIXED_COST_OF = (("OEM", re.compile(r"\b(mou?lds?|tooling)\b")), ("ODM", re.compile(r"\b(set-?\s?up)\b")))
+_WAIVED = re.compile(r"\b(waived?|free|dropped|scrapped|removed|no (?:setup|set-up|tooling|mou?ld)|zero)\b")
 _OLD_FIGURE = re.compile(r"\b(instead of|rather than|(?:down|up) from|from|was|not)\s*$")
 
 
 def revise_quotes(comparison: QuoteComparison, text: str) -> QuoteComparison | None:
     """The quotes with one model's figure changed ("what if the OEM tooling was $2,000?"), or None
     when the text names no model with an amount. A per-unit amount replaces the unit price, any other
-    the fixed cost."""
+    the fixed cost. Without a model name, mould/tooling is OEM's fixed cost and setup ODM's ("what if
+    the mould were $3,000?"); a waived fee is zero."""
     text = normalise(text)
-    marks = _model_marks(text)
-    if len({code for _, _, code in marks}) != 1:
+    named = {code for _, _, code in _model_marks(text)}
+    if not named:
+        named = {code for code, words in _FIXED_COST_OF if words.search(text)}
+    if len(named) != 1:
         return None
-    code = marks[0][2]
+    code = named.pop()
     amounts = [m for m in _MONEY.finditer(text) if m.group("amount") and (m.group("cur_before") or m.group("cur_after")
                                                                          or _FIXED_WORDS.search(text) or _is_per_unit(text, m))
                and not _OLD_FIGURE.search(text[:m.start()])]
+    old = comparison.quotes[code]
+    if not amounts and _WAIVED.search(text) and _FIXED_WORDS.search(text):
+        return QuoteComparison({**comparison.quotes, code: Quote(code, 0, old.per_unit)}, comparison.currency)
     if not amounts:
         return None
-    old = comparison.quotes[code]
     fixed, per_unit = old.fixed, old.per_unit
     for m in amounts:
         amount = _amount(m)
@@ -512,7 +527,9 @@ _OWN_DESIGN_SHAPES = re.compile(
     r"have (a |an |the |some )?(\w+ )?(prototype|sketch(es)?|drawings?|cad files?|3d model))")
 _NO_DESIGN_SHAPES = re.compile(
     rf"\b(no\s+(\w+\s+)?{_DESIGN_WORDS}|don'?t have (a |any )?(\w+ )?{_DESIGN_WORDS}|without (a |any )?{_DESIGN_WORDS}|"
-    r"(use|pick|choose|take) (one of )?(yours|your \w+|theirs|their \w+))")
+    r"(use|pick|choose|take) (one of )?(yours|your \w+|theirs|their \w+)|"
+    r"(one of )?the (factory|supplier|manufacturer|maker)'?s (existing |stock |ready-made |own )?(\w+ )?"
+    r"(designs?|bears?|toys?|products?|models?|range|catalog(ue)?|molds?|moulds?)\b)")
 _NEGATION = re.compile(r"\b(not|no|never|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|hardly|no longer|nobody|"
                        r"without)[\s'\"]+([\w'-]+[\s'\"]+){0,2}$")  # within the clause: "speed doesn't matter; IP does"
 _SINCE_YEAR = re.compile(r"\b(?:since|founded(?: in)?|established(?: in)?|est\.?(?: in)?|started(?: in)?|trading since)\s+((?:19|20)\d\d)\b")
@@ -585,9 +602,10 @@ def _budget(text: str, asked: bool) -> str | None:
 def _stage(text: str, asked: bool) -> str | None:
     established = _WORDS["stage_established"].search(text)
     startup = _WORDS["stage_startup"].search(text)
-    trading = [m for m in _YEARS_TRADING.finditer(text) if float(m.group(1)) >= 3 and (asked or _is_past_span(text, m))]
+    trading = [m for m in _YEARS_TRADING.finditer(text)
+               if float(m.group(1)) >= ESTABLISHED_AFTER_YEARS and (asked or _is_past_span(text, m))]
     since = _SINCE_YEAR.search(text)
-    trading += [since] if since and date.today().year - int(since.group(1)) >= 3 else []
+    trading += [since] if since and date.today().year - int(since.group(1)) >= ESTABLISHED_AFTER_YEARS else []
     if (established and not _negated(text, established)) or trading:
         return "established"
     if startup and _negated(text, startup):  # "no longer a small shop"
@@ -628,7 +646,8 @@ def extract_facts(text: str, asked: str | None = None, today: date | None = None
             problem = "That date has already passed; when do you need the toys ready?"
         else:
             facts["weeks_to_launch"] = weeks
-    quantity = parse_quantity(clean, asked == "order_quantity")
+    # asked something else: "about 8" is no order size, "about 8,000 pieces" is
+    quantity = parse_quantity(clean, asked == "order_quantity", counted_only=asked not in (None, "order_quantity"))
     if quantity is not None:
         if quantity < 1:
             problem = "An order needs at least one unit; how many units do you plan to order?"
