@@ -149,6 +149,9 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
             return compare_quotes_events(dispatcher, tracker, parse_quotes(text), quote_quantities(text, tracker))
         except QuoteError:
             pass  # not two quotes: an ordinary question naming both models
+    sides = answers.asks_sides(text)
+    if sides:  # "downsides?", "what would we give up?": read off the table's cells
+        return sides_events(dispatcher, tracker, snapshot, sides)
     factor = asked_factor(tracker, snapshot)
     situation = answers.situation_in(text, factor, snapshot)
     if situation and answers.asks_which_model(text):  # "Amazon FBA test run, 300 units asap: OEM or ODM?"
@@ -166,6 +169,17 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
     return followup_events(dispatcher, tracker, snapshot, factor)
 
 
+def sides_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot, sides: str) -> list[EventType]:
+    """A model's downsides or upsides: the model named, else the one just talked about or recommended,
+    else both."""
+    named = named_models(tracker)
+    fallback = tracker.get_slot("last_model") or tracker.get_slot("recommendation")
+    models = named if len(named) == 1 else [fallback] if fallback and not named else list(MODELS)
+    dispatcher.utter_message(text="\n".join(answers.answer_sides(snapshot, model, sides) for model in models))
+    return [SlotSet("last_factor", None), SlotSet("last_model", models[0] if len(models) == 1 else None)]
+
+
+BOTH_MODELS_ASK = re.compile(r"\b(each|both|the two|at scale|in bulk|compared?|vs|versus|difference|gap)\b")
 FOLLOWUP_START = re.compile(r"^\W*(?:and|so|what about|how about|also|plus)\b")
 FOLLOWUP_ASKS = re.compile(r"^\W*(?:and|so|ok|okay|but)?\W*(?:how (?:low|high|long|short|much|many|big|fast|slow)|"
                            r"by how much|what(?:'s| is) the (?:gap|difference)|the gap|difference)\b")
@@ -184,10 +198,12 @@ def followup_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot
     if not models and last_model and re.search(r"\b(the )?other( one)?\b", normalise(text)):
         models = [other(last_model)]  # "the other one?"
         return answer_factor_events(dispatcher, snapshot, factor or last_factor, models, text)
-    if factor:  # "and the time?": the row named, for the model talked about
+    if factor:  # "and the time?": the row named, for the model talked about; "and at scale?", "for each?": both
         if not FOLLOWUP_START.search(normalise(text)):
             return None
-        return answer_factor_events(dispatcher, snapshot, factor, models or ([last_model] if last_model else []), text)
+        if not models and last_model and not BOTH_MODELS_ASK.search(normalise(text)):
+            models = [last_model]
+        return answer_factor_events(dispatcher, snapshot, factor, models, text)
     bare_model = models and all(w in ("and", "what", "about", "for", "how", "the", "with", "then", "so") or
                                 answers.models_in(w) for w in words)
     if not (bare_model or FOLLOWUP_ASKS.search(normalise(text))):
@@ -544,7 +560,8 @@ class ActionUpdateProfile(Action):
         factor = asked_factor(tracker, snapshot) if snapshot else None
         situation = answers.situation_in(text, factor, snapshot) if snapshot else None
         if (snapshot and not tracker.get_slot("recommendation") and not wants_questionnaire(tracker, snapshot)
-                and (not extraction.facts or factor and not situation and answers.is_question(text))):
+                and (not extraction.facts or factor and not situation and answers.is_question(text)
+                     or named_models(tracker) and answers.DEFINITION_ASK.search(normalise(text)))):
             # a question about a row, a subject or the whole table ("we'd send our CAD files: how long
             # does that take?"): answered, any fact said with it kept, and no questionnaire
             answered = context_events(dispatcher, tracker, snapshot)

@@ -64,6 +64,9 @@ class Vocabulary:
     which_model_asks: re.Pattern
     recommendation_asks: re.Pattern
     overview_asks: re.Pattern
+    downside_asks: re.Pattern
+    upside_asks: re.Pattern
+    drawbacks: dict[str, str]  # factor key -> the cell level (or IP owner) that is a drawback; "both": a trade-off
     raw: dict
 
     def answer(self, name: str) -> re.Pattern:
@@ -90,6 +93,9 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         which_model_asks=phrase_pattern(raw["which_model_asks"]),
         recommendation_asks=phrase_pattern(raw["recommendation_asks"]),
         overview_asks=phrase_pattern(raw["overview_asks"]),
+        downside_asks=phrase_pattern(raw["downside_asks"]),
+        upside_asks=phrase_pattern(raw["upside_asks"]),
+        drawbacks=dict(raw["drawbacks"]),
         raw=raw,
     )
 

@@ -261,3 +261,13 @@ async def test_out_of_scope_naming_a_model_and_a_neighbouring_subject_says_the_t
     assert "doesn't cover legal questions" in text and "Design Ownership" in text
     text, _, _ = await run(act.ActionOutOfScope(), make_tracker("can you order me a pizza", "out_of_scope"))
     assert text == "<utter_out_of_scope>"
+
+
+@pytest.mark.parametrize("said, slots, expected, absent", [
+    ("any drawbacks with it?", {"last_factor": "moq", "last_model": "ODM"}, "Limited to modifying", "Higher (design"),
+    ("what's good about OEM then", {}, "Full customization", "Limited to modifying existing designs (vs"),
+    ("and per piece at scale?", {"last_factor": "unit_cost", "last_model": "ODM"}, "lower per-unit at scale", None),
+])
+async def test_sides_and_both_model_follow_ups(said, slots, expected, absent):
+    text, _, _ = await run(act.ActionAnswerFollowup(), make_tracker(said, "ask_followup", slots))
+    assert expected in text and (absent is None or absent not in text)

@@ -173,3 +173,19 @@ def test_several_rows_in_one_question(snapshot, question, rows):
 ])
 def test_which_model_with_a_fact_is_a_situation(snapshot, text, facts):
     assert answers.situation_in(text, answers.best_factor(text, snapshot), snapshot) == facts
+
+
+def test_downsides_and_upsides_are_read_off_the_cells(snapshot):
+    odm_down = answers.answer_sides(snapshot, "ODM", "downsides")
+    assert "manufacturer owns base IP" in odm_down and "Limited to modifying" in odm_down
+    assert "Typically lower (50-500 units)" not in odm_down  # a strength is no downside
+    oem_up = answers.answer_sides(snapshot, "OEM", "upsides")
+    assert "buyer owns IP" in oem_up and "Longer (3-6 months" not in oem_up
+    assert answers.asks_sides("pros and cons of each?") is None  # the whole comparison instead
+
+
+@pytest.mark.parametrize("text", ["For our plush line, give me the MOQ and lead time.",
+                                  "Kindly outline the customisation available under OEM.",
+                                  "We should like to know which model is quicker"])
+def test_requests_are_questions(text):
+    assert answers.is_question(text)

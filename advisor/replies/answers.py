@@ -274,6 +274,35 @@ def answer_overview(snapshot: Snapshot, models: list[str] | tuple[str, ...] = MO
     return "\n".join(lines)
 
 
+def asks_sides(text: str) -> str | None:
+    """'downsides?', 'what would we give up?' -> "downsides"; 'what's good about OEM?' -> "upsides"."""
+    clean = normalise(text or "")
+    down, up = _VOCABULARY.downside_asks.search(clean), _VOCABULARY.upside_asks.search(clean)
+    if down and up:  # "pros and cons": the whole comparison
+        return None
+    return "downsides" if down else "upsides" if up else None
+
+
+def _is_drawback(key: str, cell: Cell) -> bool:
+    drawback = _VOCABULARY.drawbacks.get(key)
+    return drawback == "both" or drawback in (cell.level, cell.ip_owner)
+
+
+def answer_sides(snapshot: Snapshot, model: str, sides: str) -> str:
+    """A model's downsides (or upsides) read off the table: the rows whose cell is a drawback (or not),
+    each with its cell; a row that is a trade-off either way is in both lists."""
+    other_model = other(model)
+    rows = [(key, row) for key, row in snapshot.factors.items() if key in _VOCABULARY.drawbacks
+            and (_is_drawback(key, row.cells[model]) == (sides == "downsides")
+                 or _VOCABULARY.drawbacks[key] == "both")]
+    lines = [f"**{model}'s {sides}**, from the table (against {other_model}):"]
+    lines += [f"• **{row.row_label}** — {model}: {row.cells[model].text} (vs {other_model}: "
+              f"{row.cells[other_model].text})" for _, row in rows]
+    lines.append(f"(source: {snapshot.table_title}, {', '.join(row.row_label for _, row in rows)} rows; "
+                 f"{snapshot.path}, doc v{snapshot.version})")
+    return "\n".join(lines)
+
+
 def _quantity_verdict(model: str, cell: Cell, quantity: float) -> str:
     qty = f"{quantity:,.0f} units"
     if cell.contains(quantity):
@@ -426,11 +455,21 @@ def answer_quotes(comparison: QuoteComparison, quantities: list[float]) -> tuple
 
 
 DEFINITION_ASK = re.compile(r"\b(stand for|stands for|mean|means|meaning|what is|what's|whats|define|definition|"
-                            r"acronym|abbreviation|role|actually do|do for (me|us)|how does \w+ work)\b")
+                            r"acronym|abbreviation|role|actually do|do for (me|us)|how does \w+ work|called|"
+                            r"the name for|the term for)\b")
 def is_question(text: str) -> bool:
-    """A question mark, or a sentence that starts like a question."""
+    """A question mark, a sentence that starts like a question, or a request ("give me MOQ and timing",
+    "kindly confirm ...", "I should like to know ...")."""
     clean = normalise(text or "")
-    return "?" in clean or any(_QUESTION_START.search(part) for part in re.split(r"[.!;\n]+", clean))
+    return ("?" in clean or bool(_REQUEST.search(clean))
+            or any(_QUESTION_START.search(part) for part in re.split(r"[.!;\n]+", clean)))
+
+
+_REQUEST = re.compile(r"\b((give|tell|show|send) (me|us)|let (me|us) know|(i|we)('d| would| should) (like|love|be grateful|"
+                      r"appreciate|welcome)|i wonder|(kindly|please) (\w+ )?(confirm|advise|tell|explain|outline|list|"
+                      r"share|clarify|indicate|set out|compare|describe|summari[sz]e)|(would|could|can) you|"
+                      r"(compare|outline|explain|describe|clarify|list|summari[sz]e|walk (me|us) through) (the|how|what|"
+                      r"whether|which|oem|odm|both|each))\b")
 
 
 _QUESTION_START = re.compile(r"^\W*(is|are|can|could|does|do|did|what|what's|whats|which|how|who|whose|why|when|"
