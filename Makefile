@@ -23,8 +23,8 @@ CLUSTER_PROGRAMS := /usr/lib/postgresql/15/bin/postgres /usr/bin/redis-server /u
 # A quiet console: each set-up step is one line ("Training the model (about a minute)… done in 41 s");
 # the tools' own output goes to build/logs/<step>.log, and its last lines are shown when a step fails.
 LOGS := build/logs
-# scripts/step.py needs only the standard library: any Python runs it, before the venv exists too.
-STEP = @$(firstword $(wildcard $(PY)) $(PYTHON310) python3) scripts/step.py
+# launcher/step.py needs only the standard library: any Python runs it, before the venv exists too.
+STEP = @$(firstword $(wildcard $(PY)) $(PYTHON310) python3) -m launcher.step
 
 .PHONY: run test setup knowledge nlp train validate web browser clean run-cluster cluster-deps bench purge-trackers report
 
@@ -87,30 +87,30 @@ run-cluster: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET) $(CLUSTER_PROGRAMS)
 	$(PY) -m cluster.profile
 
 run: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET)
-	@$(PY) scripts/serve.py
+	@$(PY) -m launcher.serve
 
 # Benchmarks (about 15 minutes; results in build/bench/): understanding on the held-out set and the
 # out-of-scope set with cross-validation, latency/throughput/memory against the stock `rasa init`
 # assistant in the same run, cold training time; then the README's table.
 bench: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET)
-	$(PY) bench/nlu_eval.py --cross-validation 3
-	$(PY) bench/blind.py
-	$(PY) bench/load.py
-	$(PY) bench/flood.py
-	$(PY) bench/footprint.py
-	$(PY) bench/charts.py
-	$(PY) bench/report_data.py
-	$(PY) bench/report.py
+	$(PY) -m bench.nlu_eval --cross-validation 3
+	$(PY) -m bench.blind
+	$(PY) -m bench.load
+	$(PY) -m bench.flood
+	$(PY) -m bench.footprint
+	$(PY) -m bench.charts
+	$(PY) -m bench.report_data
+	$(PY) -m bench.report
 
 # Data retention: delete conversations idle for more than TRACKER_RETENTION_DAYS (default 90; DAYS=... overrides);
 # SENDER=<sender id> deletes that one conversation (a buyer's request to be forgotten).
 purge-trackers: $(VENV)/installed
-	@$(PY) scripts/purge_trackers.py $(if $(DAYS),--days $(DAYS)) $(if $(SENDER),--sender '$(SENDER)')
+	@$(PY) -m operations.purge_trackers $(if $(DAYS),--days $(DAYS)) $(if $(SENDER),--sender '$(SENDER)')
 
 # How the assistant is doing, from the tracker store: the last 30 days (DAYS=7 for another period;
 # HTML=build/report.html also writes a page with charts).
 report: $(VENV)/installed
-	@$(PY) scripts/usage_report.py $(if $(DAYS),--days $(DAYS)) $(if $(HTML),--html $(HTML))
+	@$(PY) -m operations.usage_report $(if $(DAYS),--days $(DAYS)) $(if $(HTML),--html $(HTML))
 
 validate: $(SPACY_MODEL)
 	$(RASA) data validate --fail-on-warnings

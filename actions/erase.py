@@ -13,7 +13,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import AllSlotsReset
 from sqlalchemy.exc import SQLAlchemyError
 
-from reliability.erasure import FORGET_ACTION, erase_conversation
+from rasa_runtime.erasure import FORGET_ACTION, erase_conversation
 
 logger = logging.getLogger(__name__)
 

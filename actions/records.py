@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from reliability.settings import tracker_db_url
+from rasa_runtime.settings import tracker_db_url
 
 logger = logging.getLogger(__name__)
 metadata = sa.MetaData()

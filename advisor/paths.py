@@ -7,3 +7,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
 KNOWLEDGE_DATA_DIR = DATA_DIR / "knowledge"
 BUILD_DIR = PROJECT_DIR / "build"
+LOGS_DIR = BUILD_DIR / "logs"
+MODELS_DIR = PROJECT_DIR / "models"
+MODEL = MODELS_DIR / "oem-odm-advisor.tar.gz"
+WEB_DIR = PROJECT_DIR / "web"

@@ -6,9 +6,9 @@ reach the expected recommendation), each with its `kind`. This module runs them 
 assistant and scores them per kind; `make bench` reports the scores, `tests/test_blind.py` keeps
 the batches already fixed against as regression tests.
 
-    python bench/blind.py [--url http://localhost:5005] [tests/blind/batch_01 ...]
+    python -m bench.blind [--url http://localhost:5005] [tests/blind/batch_01 ...]
 
-Without --url it starts the assistant itself (as bench/load.py does), for `make bench`.
+Without --url it starts the assistant itself (as bench.load does), for `make bench`.
 """
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-BLIND_DIR = Path(__file__).resolve().parent.parent / "tests" / "blind"
-RESULTS = Path(__file__).resolve().parent.parent / "build" / "bench" / "blind.json"
+from advisor.paths import BUILD_DIR, MODEL, PROJECT_DIR
+
+BLIND_DIR = PROJECT_DIR / "tests" / "blind"
+RESULTS = BUILD_DIR / "bench" / "blind.json"
 MAX_PROFILE_TURNS = 14
 # The simulated buyer answers the topic of the assistant's last question (as the acceptance runner does).
 TOPICS = [
@@ -157,9 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.url:
         outcomes = run_batches(args.url.rstrip("/"), folders)
     else:
-        from load import RESULTS_DIR, start_ours  # bench/load.py, beside this script
+        from bench.load import RESULTS_DIR, start_ours
 
-        server = start_ours(Path("models") / "oem-odm-advisor.tar.gz", RESULTS_DIR)
+        server = start_ours(MODEL, RESULTS_DIR)
         try:
             outcomes = run_batches(server.url, folders)
         finally:

@@ -11,16 +11,14 @@ import sys
 import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
-from advisor.understanding.buyer_text import Quote, break_even_quantity  # noqa: E402
-from advisor.replies.charts import launch_figure_from_store, quote_figure, to_png  # noqa: E402
-from advisor.knowledge.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest  # noqa: E402
-from advisor.knowledge.store import KnowledgeStore, make_engine  # noqa: E402
+from advisor.knowledge.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
+from advisor.knowledge.store import KnowledgeStore, make_engine
+from advisor.paths import BUILD_DIR
+from advisor.replies.charts import launch_figure_from_store, quote_figure, to_png
+from advisor.understanding.buyer_text import Quote, break_even_quantity
 
-RESULTS = PROJECT_DIR / "build" / "bench" / "charts.json"
+RESULTS = BUILD_DIR / "bench" / "charts.json"
 RUNS = 30
 
 

@@ -1,7 +1,7 @@
 """A bounded flood on loopback: 8 clients send REST messages as fast as they can for 20 s, each from
 its own loopback address (127.0.0.11-18) and conversation, while another buyer (127.0.0.1) talks at a
 person's pace. The assistant runs with a conversation limit of a buyer's pace, a burst of 10 and then
-about a message a second (--conversation-limit; reliability/rate_limit.py has the default, which leaves
+about a message a second (--conversation-limit; rasa_runtime/rate_limit.py has the default, which leaves
 scripted clients more room).
 
 Measures what the flooders got (answered, HTTP 429, errors) and the other buyer's latency, which must
@@ -21,10 +21,9 @@ from pathlib import Path
 
 import aiohttp
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(PROJECT_DIR / "bench"), str(PROJECT_DIR)]
-from conversations import conversation  # noqa: E402
-from load import RESULTS_DIR, percentile, start_ours  # noqa: E402
+from advisor.paths import MODEL
+from bench.conversations import conversation
+from bench.load import RESULTS_DIR, percentile, start_ours
 
 FLOODERS = 8
 FLOOD_SECONDS = 20
@@ -95,7 +94,7 @@ async def flood(url: str) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=PROJECT_DIR / "models" / "oem-odm-advisor.tar.gz")
+    parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--conversation-limit", default=BUYER_PACE_LIMIT, help="RATE_LIMIT_CONVERSATION")
     args = parser.parse_args(argv)
     log_dir = RESULTS_DIR / "flood"

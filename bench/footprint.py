@@ -1,7 +1,7 @@
 """Training footprint: a cold `rasa train` (empty cache, temporary output) timed, and the model size.
 
-Start-up time and memory are measured by bench/load.py, which starts the assistant anyway.
-Writes build/bench/footprint.json for bench/report.py.
+Start-up time and memory are measured by bench.load, which starts the assistant anyway.
+Writes build/bench/footprint.json for bench.report.
 """
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-RESULTS_DIR = PROJECT_DIR / "build" / "bench"
+from advisor.paths import BUILD_DIR, PROJECT_DIR
+
+RESULTS_DIR = BUILD_DIR / "bench"
 RASA = Path(sys.executable).parent / "rasa"
 
 

@@ -1,9 +1,9 @@
 """Latency, throughput and memory on the REST channel: this assistant against stock `rasa init`.
 
-Starts this assistant (scripts/serve.py, own tracker database, free ports) and the stock `rasa init`
+Starts this assistant (launcher.serve, own tracker database, free ports) and the stock `rasa init`
 assistant (made and trained with the project's rasa under build/bench/stock, git-ignored), warms both
 up, then runs the same load against each, alternating which goes first:
-1 user x 100 turns, then 20 and 50 concurrent conversations x 20 turns (bench/conversations.py).
+1 user x 100 turns, then 20 and 50 concurrent conversations x 20 turns (bench.conversations).
 Prints p50/p95/p99, messages/s, errors, the ratios ours/stock, the time from start to the first
 answer, and the resident memory of Rasa and the action server. Writes build/bench/load.json.
 Only 127.0.0.1 is contacted; every request has a timeout and every phase a deadline.
@@ -26,13 +26,12 @@ from pathlib import Path
 import aiohttp
 import yaml
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(PROJECT_DIR / "bench"), str(PROJECT_DIR)]
-from conversations import TURNS_PER_CONVERSATION, conversation  # noqa: E402
-from reliability.processes import children, free_port, stop_group  # noqa: E402
-from reliability.rate_limit import NO_LIMITS  # noqa: E402
+from advisor.paths import BUILD_DIR, MODEL, PROJECT_DIR
+from bench.conversations import TURNS_PER_CONVERSATION, conversation
+from launcher.processes import children, free_port, stop_group
+from rasa_runtime.rate_limit import NO_LIMITS
 
-RESULTS_DIR = PROJECT_DIR / "build" / "bench"
+RESULTS_DIR = BUILD_DIR / "bench"
 RASA = Path(sys.executable).parent / "rasa"
 TOKEN = secrets.token_urlsafe(24)
 REQUEST_TIMEOUT = 60
@@ -113,7 +112,7 @@ def start_ours(model: Path, log_dir: Path, limits: dict[str, str] = NO_LIMITS) -
     env = dict(os.environ, **QUIET_ENV, **limits, RASA_API_TOKEN=TOKEN, TRACKER_DB_URL=f"sqlite:///{trackers}")
     log = log_dir / "ours.log"
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "scripts/serve.py", "--rasa-port", str(rasa_port),
+    process = subprocess.Popen([sys.executable, "-m", "launcher.serve", "--rasa-port", str(rasa_port),
                                 "--actions-port", str(actions_port), "--model", str(model)], cwd=PROJECT_DIR, env=env,
                                stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     server = Server("ours", f"http://127.0.0.1:{rasa_port}", process, log)
@@ -239,7 +238,7 @@ def print_summary(label: str, s: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=PROJECT_DIR / "models" / "oem-odm-advisor.tar.gz")
+    parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--stock-dir", type=Path, default=RESULTS_DIR / "stock")
     parser.add_argument("--single-turns", type=int, default=100)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[20, 50])

@@ -3,7 +3,7 @@
 Prints intent accuracy and macro-F1, entity precision/recall/F1 per entity, the most confused
 intent pairs and every misclassified message, out-of-scope recall (per kind) and precision, and,
 with --cross-validation, `rasa test nlu --cross-validation` on the training data as a second view.
-Writes the numbers to build/bench/nlu.json for bench/report.py.
+Writes the numbers to build/bench/nlu.json for bench.report.
 
 A message counts as rejected (out of scope) when its intent is `out_of_scope` or `nlu_fallback`
 (FallbackClassifier): either way the buyer gets the out-of-scope answer, not a wrong fact.
@@ -21,8 +21,9 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-RESULTS_DIR = PROJECT_DIR / "build" / "bench"
+from advisor.paths import BUILD_DIR, MODEL, PROJECT_DIR
+
+RESULTS_DIR = BUILD_DIR / "bench"
 OUT_OF_SCOPE = "out_of_scope"
 REJECTED = {OUT_OF_SCOPE, "nlu_fallback"}
 
@@ -156,7 +157,7 @@ def print_report(results: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=PROJECT_DIR / "models" / "oem-odm-advisor.tar.gz")
+    parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--holdout", type=Path, default=PROJECT_DIR / "tests" / "nlu" / "holdout.yml")
     parser.add_argument("--out-of-scope", type=Path, default=PROJECT_DIR / "bench" / "out_of_scope.yml")
     parser.add_argument("--cross-validation", type=int, metavar="FOLDS", default=0,

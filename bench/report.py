@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-RESULTS_DIR = Path(__file__).resolve().parent.parent / "build" / "bench"
+from advisor.paths import BUILD_DIR
+
+RESULTS_DIR = BUILD_DIR / "bench"
 RSS_LIMIT_MB = 1600
 
 
@@ -26,7 +27,7 @@ def row(what: str, target: str, result: str, met: bool | None) -> str:
 
 
 def blind_rows(blind: dict) -> list[str]:
-    """The blind set's pass rates, overall and per kind (bench/blind.py)."""
+    """The blind set's pass rates, overall and per kind (bench.blind)."""
     if not blind:
         return []
     batches = ", ".join(blind["batches"])

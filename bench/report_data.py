@@ -7,7 +7,7 @@ only, questionnaires finished with an OEM or ODM recommendation (some with 👍/
 questionnaires abandoned at a question, and messages that got a fallback. Returns the counts the
 report must find.
 
-`python bench/report_data.py` times `make report` (text and --html) on 10,000 such conversations and
+`python -m bench.report_data` times `make report` (text and --html) on 10,000 such conversations and
 writes build/bench/report.json.
 """
 from __future__ import annotations
@@ -21,15 +21,14 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-RESULTS = PROJECT_DIR / "build" / "bench" / "report.json"
+from advisor.paths import BUILD_DIR, PROJECT_DIR
+
+RESULTS = BUILD_DIR / "bench" / "report.json"
 DOMAIN = PROJECT_DIR / "domain.yml"
 DAYS = 30
 QUESTIONS = ("own_design", "ip_importance", "order_quantity", "weeks_to_launch", "budget", "business_stage")
@@ -128,7 +127,7 @@ def generate(url: str, conversations: int, seed: int = 7, now: float | None = No
 
 def timed_report(url: str, *args: str) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "usage_report.py"), "--db", url, *args],
+    subprocess.run([sys.executable, "-m", "operations.usage_report", "--db", url, *args],
                    check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 

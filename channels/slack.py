@@ -12,6 +12,7 @@
   reply and replaces the buttons with the choice.
 - A chart comes as an image block under its reply's text when its URL is absolute, that is when
   PUBLIC_BASE_URL is set (Slack fetches images itself); otherwise the text comes alone.
+- A message over its conversation's rate limit gets the polite "slow down" reply (rasa_runtime/rate_limit.py).
 - SLACK_API_BASE_URL sets the Web API's base URL (GovSlack, Enterprise set-ups, a local fake).
 """
 from __future__ import annotations
@@ -32,6 +33,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
+
+from rasa_runtime.rate_limit import slowed_down
 
 logger = logging.getLogger(__name__)
 
@@ -166,6 +169,7 @@ class SlackApp(SlackInput):
         self.deliveries = SharedRecentDeliveries(redis_url) if redis_url else RecentDeliveries()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = slowed_down(on_new_message)  # the conversation's rate limit
         slack_webhook = Blueprint("slack_webhook", __name__)
 
         @slack_webhook.route("/", methods=["GET"])

@@ -5,7 +5,6 @@ Same origin as socket.io, so the page needs no CORS opening and one exposed port
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -14,7 +13,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+from advisor.paths import WEB_DIR
+from rasa_runtime.rate_limit import slowed_down
+
 WIDGET = WEB_DIR / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 # The page's files by URL name under /chat/: the page, its start-up script, and the widget.
 ASSETS = {
@@ -40,8 +41,8 @@ class WholeTextSocketIO(SocketIOOutput):
 
 
 class PersistentSocketIO(SocketIOInput):
-    """Rasa's socket.io channel (name "socketio"), with the session's room really joined, and each
-    reply sent as one message (`WholeTextSocketIO`).
+    """Rasa's socket.io channel (name "socketio"), with the session's room really joined, each reply
+    sent as one message (`WholeTextSocketIO`), and the conversation's rate limit (`slowed_down`).
 
     Rasa 3.6 calls `AsyncServer.enter_room` without awaiting it, which python-socketio 5.10+ made a
     coroutine: with session persistence on, replies then reach nobody. This handler awaits it.
@@ -51,9 +52,11 @@ class PersistentSocketIO(SocketIOInput):
         return WholeTextSocketIO(self.sio, self.bot_message_evt) if self.sio else super().get_output_channel()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        limited = slowed_down(on_new_message)
+
         async def handle(message: UserMessage) -> None:
             message.output_channel = WholeTextSocketIO(self.sio, self.bot_message_evt)
-            await on_new_message(message)
+            await limited(message)
 
         socketio_webhook = super().blueprint(handle)
         sio = self.sio

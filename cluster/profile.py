@@ -7,7 +7,7 @@ open connections); the Rasa instances trust its X-Forwarded-For and keep their o
 Redis, shared by all of them. Every process it starts stops when it dies, however it dies. PostgreSQL's data, Redis's files, nginx's config and every log live
 in the work directory (build/cluster by default); passwords are made on first start and kept there
 in secrets.env (mode 600). In production, point TRACKER_DB_URL and REDIS_URL at managed services and
-run `scripts/serve.py --actions-url ...` on each machine instead.
+run `python -m launcher.serve --actions-url ...` on each machine instead.
 """
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reliability.processes import dying_with_this_process, free_port, stop_group
+from advisor.paths import BUILD_DIR, PROJECT_DIR
+from launcher.processes import dying_with_this_process, free_port, stop_group
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 DB_USER, DB_NAME = "advisor", "trackers"
 REQUIRED = ("redis-server", "nginx")
@@ -124,7 +124,7 @@ class Cluster:
     def environment(self) -> dict[str, str]:
         return dict(os.environ, TRACKER_DB_URL=self.tracker_db_url, REDIS_URL=self.redis_url,
                     ACTION_SERVER_TOKEN=self.secrets["ACTION_SERVER_TOKEN"],
-                    RASA_API_TOKEN=self.secrets["RASA_API_TOKEN"], PYTHONPATH=str(PROJECT_DIR),
+                    RASA_API_TOKEN=self.secrets["RASA_API_TOKEN"],
                     TRUSTED_PROXIES="127.0.0.1", **self.extra_env)
 
     def spawn(self, name: str, command: list[str], env: dict | None = None, user: str | None = None
@@ -190,14 +190,14 @@ class Cluster:
         wait_for_port(self.redis_port, process, "Redis")
 
     def start_actions(self) -> None:
-        process = self.spawn("actions", [sys.executable, "-m", "reliability.action_server",
+        process = self.spawn("actions", [sys.executable, "-m", "rasa_runtime.action_server",
                                          "--port", str(self.actions_port)])
         wait_for_port(self.actions_port, process, "The action server")
 
     def start_rasa(self) -> None:
         """Every Rasa instance at once (they load the model in parallel), then waits for each."""
         actions_url = f"http://127.0.0.1:{self.actions_port}/webhook"
-        started = [(port, self.spawn(f"rasa-{port}", [sys.executable, str(PROJECT_DIR / "scripts" / "serve.py"),
+        started = [(port, self.spawn(f"rasa-{port}", [sys.executable, "-m", "launcher.serve",
                                                         "--rasa-port", str(port), "--actions-url", actions_url,
                                                         "--logs", str(self.workdir / "logs")]))
                    for port in self.rasa_ports]
@@ -244,7 +244,7 @@ class Cluster:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the cluster profile in the foreground; Ctrl-C stops it.")
-    parser.add_argument("--workdir", type=Path, default=PROJECT_DIR / "build" / "cluster")
+    parser.add_argument("--workdir", type=Path, default=BUILD_DIR / "cluster")
     parser.add_argument("--port", type=int, default=int(os.environ.get("CLUSTER_PORT", 8080)),
                         help="nginx's port on 127.0.0.1")
     parser.add_argument("--instances", type=int, default=2)

@@ -19,11 +19,10 @@ import redis
 
 from advisor.knowledge.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
 from advisor.knowledge.store import KnowledgeStore, make_engine
-from reliability.processes import free_port, stop_group
-from reliability.rate_limit import NO_LIMITS
+from advisor.paths import MODEL, PROJECT_DIR
+from launcher.processes import free_port, stop_group
+from rasa_runtime.rate_limit import NO_LIMITS
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-MODEL = PROJECT_DIR / "models" / "oem-odm-advisor.tar.gz"
 API_TOKEN = "test-token-" + uuid.uuid4().hex[:8]
 
 
@@ -104,7 +103,7 @@ class Assistant:
 
 def start_assistant(tmp_path: Path, extra_env: dict | None = None, ports: tuple[int, int] | None = None
                     ) -> Assistant:
-    """Start scripts/serve.py on free ports (or Rasa's and the action server's `ports`) with its own
+    """Start launcher.serve on free ports (or Rasa's and the action server's `ports`) with its own
     tracker database and logs; wait until it answers."""
     if not MODEL.is_file():
         pytest.fail(f"no trained model at {MODEL}: `make test` trains it first")
@@ -114,7 +113,7 @@ def start_assistant(tmp_path: Path, extra_env: dict | None = None, ports: tuple[
                **{**NO_LIMITS, **(extra_env or {})})  # machine speed; test_rate_limit.py tests the limits
     log = tmp_path / "assistant.log"
     process = subprocess.Popen(
-        [sys.executable, str(PROJECT_DIR / "scripts" / "serve.py"), "--rasa-port", str(rasa_port),
+        [sys.executable, "-m", "launcher.serve", "--rasa-port", str(rasa_port),
          "--actions-port", str(actions_port), "--logs", str(tmp_path)],
         cwd=PROJECT_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{rasa_port}"

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from advisor.understanding.buyer_text import PROFILE_SLOTS
+from advisor.vocabulary import PROFILE_SLOTS
 from advisor.decision import BuyerProfile, recommend
 from advisor.knowledge.store import KnowledgeStore
 from buyer_dialogue import ODM_BUYER, OEM_BUYER, OPENING, answer_questionnaire, invalid_slots
 from cluster.profile import Cluster, missing_programs
 from conftest import Assistant
-from reliability.rate_limit import NO_LIMITS
+from rasa_runtime.rate_limit import NO_LIMITS
 from test_forget_me import stored_rows
 
 pytestmark = pytest.mark.server

@@ -21,10 +21,10 @@ import pytest
 
 from buyer_dialogue import ODM_BUYER, OPENING, answer_questionnaire, asked_slot
 from conftest import MODEL, PROJECT_DIR, start_assistant, stop_assistant
-from actions.actions import STORE_UNAVAILABLE
-from reliability.processes import descendants
-from reliability.rasa_hooks import ACTION_UNAVAILABLE
-from reliability.settings import rasa_security_arguments
+from advisor.replies.phrases import STORE_UNAVAILABLE
+from launcher.processes import descendants
+from rasa_runtime.hooks import ACTION_UNAVAILABLE
+from rasa_runtime.settings import rasa_security_arguments
 
 pytestmark = pytest.mark.server
 
@@ -36,7 +36,7 @@ def command_line(pid: int) -> str:
 
 
 def action_server_pid(assistant) -> int:
-    return next(pid for pid in descendants(assistant.process.pid) if "reliability.action_server" in command_line(pid))
+    return next(pid for pid in descendants(assistant.process.pid) if "rasa_runtime.action_server" in command_line(pid))
 
 
 def action_server_port(pid: int) -> int:
@@ -124,8 +124,8 @@ def test_action_server_slow_or_down_gets_a_polite_reply_and_the_dialogue_recover
 
 def test_action_server_refuses_requests_without_its_token(tmp_path):
     port = int(socket.create_server(("127.0.0.1", 0)).getsockname()[1])
-    env = dict(os.environ, ACTION_SERVER_TOKEN="t" * 24, PYTHONPATH=str(PROJECT_DIR))
-    server = subprocess.Popen([sys.executable, "-m", "reliability.action_server", "--port", str(port)],
+    env = dict(os.environ, ACTION_SERVER_TOKEN="t" * 24)
+    server = subprocess.Popen([sys.executable, "-m", "rasa_runtime.action_server", "--port", str(port)],
                               cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until(lambda: answers_health(port), "the action server")
@@ -205,11 +205,11 @@ def test_knowledge_store_locked_or_missing_gets_a_polite_reply(tmp_path, store_c
 
 
 def refusal(tmp_path: Path, extra_env: dict, *arguments: str) -> str:
-    """serve.py's complaint for a start-up that must fail before any server starts."""
+    """The launcher's complaint for a start-up that must fail before any server starts."""
     env = {name: value for name, value in os.environ.items() if name != "RASA_API_TOKEN"}
     env["TRACKER_DB"] = str(tmp_path / "trackers.db")
     env.update(extra_env)
-    result = subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "serve.py"), "--rasa-port", "1",
+    result = subprocess.run([sys.executable, "-m", "launcher.serve", "--rasa-port", "1",
                              "--actions-port", "1", *arguments], cwd=PROJECT_DIR, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2, result.stdout + result.stderr

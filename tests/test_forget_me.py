@@ -1,6 +1,6 @@
 """A buyer's "delete my data" on the real servers with a SQLite tracker store: confirmation first, then no event
 of the buyer is left (Rasa's tracker API and the database), nor their decision records and charts;
-"no" keeps everything; the web page's "Delete my data" menu item does it too; an operator's `purge_trackers.py --sender` does the same. The PostgreSQL
+"no" keeps everything; the web page's "Delete my data" menu item does it too; an operator's `make purge-trackers SENDER=...` does the same. The PostgreSQL
 cluster's case is in test_cluster.py."""
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def test_an_operator_erases_one_conversation(forgetful):
     sender, other = recommended_buyer(forgetful), "other-" + uuid.uuid4().hex
     forgetful.say(other, "What's the MOQ for ODM?")
     env = dict(os.environ, TRACKER_DB_URL=forgetful.tracker_db_url)
-    result = subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "purge_trackers.py"), "--sender", sender],
+    result = subprocess.run([sys.executable, "-m", "operations.purge_trackers", "--sender", sender],
                             cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert f"Deleted conversation {sender!r}" in result.stdout

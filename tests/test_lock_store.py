@@ -5,7 +5,7 @@ import threading
 
 from rasa.utils.endpoints import EndpointConfig
 
-from reliability.lock_store import AtomicRedisLockStore
+from rasa_runtime.lock_store import AtomicRedisLockStore
 
 INSTANCES = 4
 TICKETS_EACH = 25

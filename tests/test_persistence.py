@@ -11,7 +11,7 @@ import yaml
 
 from buyer_dialogue import ODM_BUYER, OPENING, answer_questionnaire, asked_slot, kill_hard
 from conftest import PROJECT_DIR, start_assistant, stop_assistant
-from reliability.processes import descendants
+from launcher.processes import descendants
 
 pytestmark = pytest.mark.server
 

@@ -1,6 +1,6 @@
 """A quiet console: `make run` shows staged progress and the assistant's addresses, never third-party
 noise (deprecation warnings, TensorFlow's chatter, progress bars), which goes to build/logs/; a failing
-set-up step (scripts/step.py) shows its last lines and where its log is."""
+set-up step (launcher/step.py) shows its last lines and where its log is."""
 from __future__ import annotations
 
 import os
@@ -13,7 +13,7 @@ import uuid
 import pytest
 
 from conftest import API_TOKEN, PROJECT_DIR, Assistant
-from reliability.processes import free_port
+from launcher.processes import free_port
 
 pytestmark = pytest.mark.server
 
@@ -48,7 +48,7 @@ def test_make_run_shows_stages_and_addresses_and_no_noise(tmp_path):
 
 
 def step(tmp_path, *command: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "step.py"), "Doing the thing",
+    return subprocess.run([sys.executable, "-m", "launcher.step", "Doing the thing",
                            str(tmp_path / "step.log"), "--", *command], capture_output=True, text=True, timeout=60)
 
 

@@ -15,7 +15,7 @@ import pytest
 import socketio
 
 from conftest import start_assistant, stop_assistant
-from reliability.rate_limit import SLOW_DOWN, MessageLimits, parse_limit, trusted_networks
+from rasa_runtime.rate_limit import SLOW_DOWN, MessageLimits, parse_limit, trusted_networks
 from test_slack import (BOT_TOKEN, SIGNING_SECRET, direct_message, fake_slack,  # noqa: F401 (fake_slack: fixture)
                         new_id, send_event)
 

@@ -21,7 +21,7 @@ from buyer_dialogue import OEM_BUYER, OPENING, answer_questionnaire
 from conftest import start_assistant, stop_assistant
 from test_tracker_store import DOMAIN, purge, say
 from test_web_chat import ARTIFACTS, page  # noqa: F401  (page is a fixture)
-from reliability.tracker_store import RememberingSQLTrackerStore
+from rasa_runtime.tracker_store import RememberingSQLTrackerStore
 
 QUOTES = "OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit, at 3,000 units"
 LINK = re.compile(r"\]\((?P<url>[^)\s]*/records/[A-Za-z0-9_-]+)\)")

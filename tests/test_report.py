@@ -1,4 +1,4 @@
-"""`make report` (scripts/usage_report.py) on a real SQLite tracker store: exact counts on generated
+"""`make report` (operations/usage_report.py) on a real SQLite tracker store: exact counts on generated
 conversations (bench/report_data.py), the --html page, and a report after real conversations."""
 from __future__ import annotations
 
@@ -11,13 +11,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
+from bench import report_data
 from buyer_dialogue import OEM_BUYER, OPENING, answer_questionnaire
-from conftest import PROJECT_DIR
-
-sys.path.insert(0, str(PROJECT_DIR / "bench"))
-sys.path.insert(0, str(PROJECT_DIR / "scripts"))
-import report_data  # noqa: E402
-import usage_report  # noqa: E402
+from operations import usage_report
 
 CONVERSATIONS = 1000
 
@@ -29,7 +25,7 @@ def generated(tmp_path_factory):
 
 
 def run_report(url: str, *args: str) -> str:
-    result = subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "usage_report.py"), "--db", url, *args],
+    result = subprocess.run([sys.executable, "-m", "operations.usage_report", "--db", url, *args],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return result.stdout

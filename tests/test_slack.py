@@ -24,7 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from buyer_dialogue import OEM_BUYER, OPENING, answer_questionnaire
 from channels.slack import SharedRecentDeliveries, SlackReplies
 from conftest import start_assistant, stop_assistant
-from reliability.processes import free_port
+from launcher.processes import free_port
 
 pytestmark = pytest.mark.server
 

@@ -9,7 +9,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
-from reliability import speedups
+from rasa_runtime import speedups
 
 RASAS_RESOLVE_BY_TYPE = Event.resolve_by_type
 

@@ -1,4 +1,4 @@
-"""Supervision by the launcher (scripts/serve.py): servers die with it however it dies, a taken port is
+"""Supervision by the launcher (launcher/serve.py): servers die with it however it dies, a taken port is
 named with the process holding it, and a crash-looping action server is restarted with a growing pause
 while Rasa keeps answering politely, until it recovers or the launcher gives up."""
 from __future__ import annotations
@@ -14,8 +14,9 @@ import uuid
 import pytest
 
 from conftest import PROJECT_DIR, start_assistant, stop_assistant
-from reliability.processes import command_line, descendants, free_port, port_holders, port_in_use
-from reliability.rasa_hooks import ACTION_UNAVAILABLE
+from launcher.processes import descendants, free_port
+from rasa_runtime.hooks import ACTION_UNAVAILABLE
+from rasa_runtime.ports import command_line, port_holders, port_in_use
 from test_faults import action_server_pid, action_server_port, wait_until
 
 pytestmark = pytest.mark.server
@@ -65,7 +66,7 @@ def test_a_taken_port_is_named_with_its_process_instead_of_a_bind_error(tmp_path
     holder = hold_port(port)
     try:
         env = dict(os.environ, TRACKER_DB_URL=f"sqlite:///{tmp_path / 'trackers.db'}")
-        result = subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "serve.py"), "--rasa-port",
+        result = subprocess.run([sys.executable, "-m", "launcher.serve", "--rasa-port",
                                  str(port), "--actions-port", str(free_port()), "--logs", str(tmp_path)],
                                 cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120)
     finally:

@@ -17,7 +17,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from conftest import PROJECT_DIR
-from reliability.tracker_store import RememberingSQLTrackerStore
+from rasa_runtime.tracker_store import RememberingSQLTrackerStore
 
 DOMAIN = Domain.load(str(PROJECT_DIR / "domain.yml"))
 
@@ -104,7 +104,7 @@ def test_sqlite_file_uses_write_ahead_logging(database_url, tmp_path):
 
 
 def purge(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "purge_trackers.py"), *args],
+    return subprocess.run([sys.executable, "-m", "operations.purge_trackers", *args],
                           env=dict(os.environ, TRACKER_DB_URL=database_url), capture_output=True, text=True,
                           timeout=120)
 

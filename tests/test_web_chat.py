@@ -9,10 +9,12 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from advisor.paths import PROJECT_DIR
+
 pytestmark = pytest.mark.server
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = PROJECT_DIR / "test-artifacts"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 30_000  # how long to wait for the assistant's reply to appear, not a performance bound

@@ -1,5 +1,7 @@
 """Start the assistant: action server + Rasa (REST, web chat, Slack), in the foreground; Ctrl-C stops both.
 
+    python -m launcher.serve [--rasa-port 5005] [--actions-port 5055] [--verbose]   (make run)
+
 Reads `.env` (python-dotenv; the environment wins), refuses to start with a clear message when the
 model or the knowledge store is missing or a port is taken (naming the process that holds it), enables
 Rasa's HTTP API only when RASA_API_TOKEN is set and the Slack channel only when SLACK_BOT_TOKEN and
@@ -31,13 +33,12 @@ from typing import TextIO
 import yaml
 from dotenv import load_dotenv
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
-from reliability.console import Stage, show_tail  # noqa: E402
-from reliability.processes import dying_with_this_process, port_problem, stop_group  # noqa: E402
-from reliability.settings import endpoint_variables, preflight_problems, rasa_security_arguments  # noqa: E402
-DEFAULT_MODEL = PROJECT_DIR / "models" / "oem-odm-advisor.tar.gz"
-DEFAULT_LOGS = PROJECT_DIR / "build" / "logs"
+from advisor.paths import BUILD_DIR, LOGS_DIR, MODEL, PROJECT_DIR
+from launcher.console import Stage, show_tail
+from launcher.processes import dying_with_this_process, stop_group
+from rasa_runtime.ports import port_problem
+from rasa_runtime.settings import endpoint_variables, preflight_problems, rasa_security_arguments
+
 CREDENTIALS = PROJECT_DIR / "credentials.yml"
 SLACK_CHANNEL = "channels.slack.SlackApp"
 SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
@@ -142,7 +143,6 @@ def child_environment(actions_url: str) -> dict[str, str]:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.update(endpoint_variables(env))
     env["ACTION_SERVER_URL"] = actions_url
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), env.get("PYTHONPATH")]))
     return env
 
 
@@ -165,7 +165,7 @@ def effective_credentials(rasa_port: int, slack_on: bool) -> Path:
     channels = yaml.safe_load(CREDENTIALS.read_text())
     if not slack_on:
         channels.pop(SLACK_CHANNEL, None)
-    path = PROJECT_DIR / "build" / f"credentials.{rasa_port}.yml"
+    path = BUILD_DIR / f"credentials.{rasa_port}.yml"
     path.parent.mkdir(exist_ok=True)
     path.write_text(yaml.safe_dump(channels, sort_keys=False))
     return path
@@ -196,10 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     parser.add_argument("--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", 5055)))
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--actions-url", help="use this running action server (its /webhook URL) "
                                               "instead of starting one on --actions-port")
-    parser.add_argument("--logs", type=Path, default=DEFAULT_LOGS, help="folder of the servers' log files")
+    parser.add_argument("--logs", type=Path, default=LOGS_DIR, help="folder of the servers' log files")
     parser.add_argument("--verbose", action="store_true", help="show all of the servers' output, not only errors")
     args = parser.parse_args(argv)
     load_dotenv(PROJECT_DIR / ".env", override=False)
@@ -214,14 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     env = child_environment(args.actions_url or f"http://127.0.0.1:{args.actions_port}/webhook")
     slack_on = all(os.environ.get(name) for name in SLACK_SECRETS)
     credentials = effective_credentials(args.rasa_port, slack_on)
-    rasa_command = [sys.executable, "-m", "reliability.rasa_server", "run", "--model", str(args.model),
+    rasa_command = [sys.executable, "-m", "rasa_runtime.rasa_server", "run", "--model", str(args.model),
                     "--port", str(args.rasa_port), "--endpoints", "endpoints.yml", "--credentials", str(credentials)]
     rasa_command += rasa_security_arguments(os.environ)
     api_on = "--enable-api" in rasa_command
     logs = args.logs.resolve()
     rasa = Server("Rasa", rasa_command, logs / f"rasa-{args.rasa_port}.log", env)
     actions = None if args.actions_url else Server(
-        "the action server", [sys.executable, "-m", "reliability.action_server", "--port", str(args.actions_port)],
+        "the action server", [sys.executable, "-m", "rasa_runtime.action_server", "--port", str(args.actions_port)],
         logs / f"actions-{args.actions_port}.log", env)
     servers = [rasa] + ([actions] if actions else [])
     follower = LogFollower(servers, sys.stdout, args.verbose)

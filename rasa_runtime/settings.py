@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-MODELS_DIR = PROJECT_DIR / "models"
-DEFAULT_TRACKER_DB = PROJECT_DIR / "build" / "trackers.db"
+from advisor.paths import BUILD_DIR, MODELS_DIR, PROJECT_DIR
+
+DEFAULT_TRACKER_DB = BUILD_DIR / "trackers.db"
 SECRETS = ("RASA_API_TOKEN", "RASA_JWT_SECRET", "ACTION_SERVER_TOKEN")
 MIN_SECRET_CHARS = 16
 PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "token", "password"}
@@ -35,7 +35,7 @@ def tracker_db_url(environ: Mapping[str, str]) -> str:
     return f"sqlite:///{path if path.is_absolute() else PROJECT_DIR / path}"
 
 
-ATOMIC_REDIS_LOCK_STORE = "reliability.lock_store.AtomicRedisLockStore"
+ATOMIC_REDIS_LOCK_STORE = "rasa_runtime.lock_store.AtomicRedisLockStore"
 
 
 def endpoint_variables(environ: Mapping[str, str]) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Hooks installed into the Rasa server before its command line runs (see `reliability.rasa_server`).
+"""Hooks installed into the Rasa server before its command line runs (see `rasa_runtime.rasa_server`).
 
 - A custom action that fails (action server down, answering with an error, or slower than
   ACTION_TIMEOUT_SECONDS, 5 by default) gets one polite reply and one clear log line instead of
@@ -13,10 +13,12 @@
 - "Forget me": a turn in which `action_forget_me` erased the conversation (it then returns
   AllSlotsReset) is not stored; the conversation is deleted once more instead, with whatever the
   action server deleted before the turn ended, and this server's remembered copy of it is dropped.
-- Rate limits (reliability/rate_limit.py): a REST message over its conversation's or its client
-  address's limit gets HTTP 429 with Retry-After; a socket.io or Slack message over its conversation's
-  limit gets a polite "slow down" reply. Neither reaches the dialogue engine or the tracker store.
-- The server also serves the charts and decision records (channels/record_pages.py).
+- Rate limits (rasa_runtime/rate_limit.py): a REST message over its conversation's or its client
+  address's limit gets HTTP 429 with Retry-After, before it reaches the dialogue engine or the tracker
+  store (socket.io and Slack messages are limited by their channels).
+
+The tracker store named in endpoints.yml refuses to start without these hooks (`installed()`), so a
+plain `rasa run` fails with a message instead of serving without them.
 """
 from __future__ import annotations
 
@@ -31,7 +33,6 @@ from typing import Any
 
 import rasa.core.run
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
-from rasa.core.agent import Agent
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.events import ActionExecuted, AllSlotsReset, BotUttered, SlotSet, UserUttered
@@ -39,11 +40,9 @@ from rasa.shared.exceptions import RasaException
 from sanic import response
 from sqlalchemy.exc import SQLAlchemyError
 
-from channels import record_pages
-from reliability.erasure import FORGET_ACTION, erase_conversation
-from reliability.rate_limit import SLOW_DOWN, shared_limits
-from reliability.settings import in_models_dir
-from reliability.tracker_store import RememberingSQLTrackerStore
+from rasa_runtime.erasure import FORGET_ACTION, erase_conversation
+from rasa_runtime.rate_limit import shared_limits
+from rasa_runtime.settings import in_models_dir
 
 logger = logging.getLogger(__name__)
 
@@ -173,25 +172,9 @@ def guard_app(configure_app):
     def configured(*args, **kwargs):
         app = configure_app(*args, **kwargs)
         app.register_middleware(check_request, "request")
-        app.blueprint(record_pages.blueprint())  # /charts/<token>.png and /records/<token>
         return app
 
     return configured
-
-
-def limit_channel_messages(handle_message):
-    """Wraps `Agent.handle_message`: a socket.io or Slack message over its conversation's limit gets the
-    polite "slow down" reply instead of an answer (REST messages were counted by `check_request`)."""
-
-    @functools.wraps(handle_message)
-    async def limited(self: Agent, message):
-        if message.input_channel != "rest" and shared_limits().retry_after(message.sender_id):
-            logger.warning("Conversation %s sends messages too fast; asked it to slow down.", message.sender_id)
-            await message.output_channel.send_text_message(message.sender_id, SLOW_DOWN)
-            return None
-        return await handle_message(self, message)
-
-    return limited
 
 
 def erased_this_turn(tracker) -> bool:
@@ -219,7 +202,7 @@ def erase_instead_of_saving(save_tracker):
             await save_tracker(self, tracker)
             return
         store = getattr(self.tracker_store, "_tracker_store", self.tracker_store)  # inside Rasa's FailSafeTrackerStore
-        if isinstance(store, RememberingSQLTrackerStore):
+        if hasattr(store, "forget"):  # rasa_runtime.tracker_store keeps recent conversations in memory
             store.forget(tracker.sender_id)
         try:  # the action server has erased it already; this catches what was stored since
             await asyncio.get_running_loop().run_in_executor(None, erase_conversation, tracker.sender_id)
@@ -233,6 +216,11 @@ def erase_instead_of_saving(save_tracker):
 def install() -> None:
     """Installs the hooks; call before Rasa builds its server."""
     RemoteAction.run = guard_remote_action(RemoteAction.run)
-    Agent.handle_message = limit_channel_messages(Agent.handle_message)
     MessageProcessor.save_tracker = erase_instead_of_saving(MessageProcessor.save_tracker)
     rasa.core.run.configure_app = guard_app(rasa.core.run.configure_app)
+
+
+def installed() -> bool:
+    """Whether `install()` ran in this process."""
+    return all(hasattr(patched, "__wrapped__")
+               for patched in (RemoteAction.run, MessageProcessor.save_tracker, rasa.core.run.configure_app))

@@ -1,11 +1,12 @@
 """One set-up step of the Makefile on a quiet console: `Training the model (about a minute)… done in 41 s`.
 
-    python scripts/step.py "Training the model (about a minute)" build/logs/train.log -- rasa train ...
+    python -m launcher.step "Training the model (about a minute)" build/logs/train.log -- rasa train ...
 
 Runs the command with its output (pip's resolver chatter, TensorFlow's and deprecation warnings,
 progress bars) appended to the log file; on a terminal a spinner shows the elapsed time. If the
 command fails, prints its last lines and the log's path, and exits with its exit code.
-Standard library only: it also runs before the virtual environment exists.
+Standard library only (run from the project folder, `-m` finds this package before it is installed):
+it also runs before the virtual environment exists.
 """
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from reliability.console import Stage, show_tail  # noqa: E402
+from launcher.console import Stage, show_tail
 
 
 def main(argv: list[str] | None = None) -> int:

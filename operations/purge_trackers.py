@@ -3,7 +3,7 @@ retention), or one buyer's on request (--sender).
 
 A conversation counts as idle when its newest event is older than --days (default
 TRACKER_RETENTION_DAYS from the environment or `.env`, else 90). Its events, charts and decision
-records (everything reliability/erasure.py knows of) are deleted in one transaction; a buyer who comes
+records (everything rasa_runtime/erasure.py knows of) are deleted in one transaction; a buyer who comes
 back later starts afresh. Safe while the assistant runs, on every instance of a cluster: the tracker
 store checks the database before it trusts what it remembers. Used by `make purge-trackers`
 (`make purge-trackers SENDER=<sender id>` for one conversation).
@@ -14,15 +14,13 @@ import argparse
 import os
 import sys
 import time
-from pathlib import Path
 
 import sqlalchemy as sa
 from dotenv import load_dotenv
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
-from reliability.erasure import delete_conversations, erase_conversation  # noqa: E402
-from reliability.settings import tracker_db_url  # noqa: E402
+from advisor.paths import PROJECT_DIR
+from rasa_runtime.erasure import delete_conversations, erase_conversation
+from rasa_runtime.settings import tracker_db_url
 
 DEFAULT_RETENTION_DAYS = 90
 

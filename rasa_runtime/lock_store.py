@@ -17,7 +17,7 @@ from redis.exceptions import WatchError
 
 
 class AtomicRedisLockStore(RedisLockStore):
-    """Loaded by module path from endpoints.yml (`type: reliability.lock_store.AtomicRedisLockStore`)."""
+    """Loaded by module path from endpoints.yml (`type: rasa_runtime.lock_store.AtomicRedisLockStore`)."""
 
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         super().__init__(host=endpoint_config.url, **endpoint_config.kwargs)

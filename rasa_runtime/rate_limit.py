@@ -11,9 +11,10 @@ Environment (see .env.example; limits' notation, e.g. "10 per 10 seconds", or "o
 - TRUSTED_PROXIES: comma-separated addresses or networks of reverse proxies whose X-Forwarded-For is
   believed (e.g. 127.0.0.1 behind the cluster's nginx); unset = none, the peer's address counts.
 
-Over the limit, REST gets HTTP 429 with Retry-After (reliability/rasa_hooks.py); socket.io and Slack
-get a polite "slow down" reply. Only messages count: Slack's retries are dropped before (channels/slack.py)
-and socket.io reconnects send none.
+Over the limit, REST gets HTTP 429 with Retry-After (rasa_runtime/hooks.py); socket.io and Slack
+get a polite "slow down" reply (`slowed_down`, which their channels wrap around Rasa's message
+handler). Only messages count: Slack's retries are dropped before (channels/slack.py) and socket.io
+reconnects send none.
 """
 from __future__ import annotations
 
@@ -23,11 +24,13 @@ import logging
 import math
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from rasa.core.channels.channel import UserMessage
 
 logger = logging.getLogger(__name__)
 
@@ -99,3 +102,17 @@ class MessageLimits:
 def shared_limits() -> MessageLimits:
     """The limits of this process, from its environment (made on first use)."""
     return MessageLimits.from_environment()
+
+
+def slowed_down(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
+    """An input channel's `on_new_message` with the conversation's limit: a message over it gets the
+    polite "slow down" reply instead of an answer."""
+
+    async def limited(message: UserMessage) -> Any:
+        if shared_limits().retry_after(message.sender_id):
+            logger.warning("Conversation %s sends messages too fast; asked it to slow down.", message.sender_id)
+            await message.output_channel.send_text_message(message.sender_id, SLOW_DOWN)
+            return None
+        return await on_new_message(message)
+
+    return limited

@@ -17,6 +17,9 @@ the conversation's newest row:
 
 The database stays the only source of truth: a remembered conversation is only used when the
 database says it is current.
+
+With `require_guards: true` (endpoints.yml) it refuses to start in a Rasa server that lacks the
+project's hooks (rasa_runtime/hooks.py): a plain `rasa run` stops with a message saying how to start.
 """
 from __future__ import annotations
 
@@ -30,9 +33,15 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from rasa_runtime.hooks import installed
+
 REMEMBERED_CONVERSATIONS = 1000
+WITHOUT_GUARDS = ("This Rasa server runs without the assistant's guards (action time limits, input checks, "
+                  "rate limits, erasure): start it with `make run`, or `python -m rasa_runtime.rasa_server run "
+                  "...` instead of `rasa run` (same arguments).")
 
 
 @dataclass
@@ -46,7 +55,9 @@ class StoredSession:
 class RememberingSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` that skips re-reading conversations it wrote itself (see the module docstring)."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, require_guards: bool = False, **kwargs) -> None:
+        if require_guards and not installed():
+            raise RasaException(WITHOUT_GUARDS)
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             self._pool_sqlite_connections()

@@ -1,4 +1,4 @@
-"""Speed-ups for the Rasa server, installed by `reliability.rasa_server` before Rasa builds its server.
+"""Speed-ups for the Rasa server, installed by `rasa_runtime.rasa_server` before Rasa builds its server.
 
 - Custom-action responses are checked against Rasa's response schema by a validator built once.
   Rasa 3.6 calls `jsonschema.validate`, which first re-validates the (large) schema itself against

@@ -1,6 +1,6 @@
 """Erasing conversations from the tracker store's database: a buyer's "forget me" (actions/erase.py and
-the Rasa hook in reliability/rasa_hooks.py), an operator's `make purge-trackers SENDER=...`, and the
-retention purge (scripts/purge_trackers.py).
+the Rasa hook in rasa_runtime/hooks.py), an operator's `make purge-trackers SENDER=...`, and the
+retention purge (operations/purge_trackers.py).
 
 Besides Rasa's `events` table, whatever else is kept about a conversation in that database is
 deleted by the functions named in CONVERSATION_DATA_ERASERS, in the same transaction. Each is
@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from reliability.settings import tracker_db_url
+from rasa_runtime.settings import tracker_db_url
 
 FORGET_ACTION = "action_forget_me"  # the buyer's "forget me" (actions/erase.py)
 CONVERSATION_DATA_ERASERS = (

@@ -27,13 +27,12 @@ import yaml
 from dotenv import load_dotenv
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
-from advisor.replies.summary import PROFILE_LABELS  # noqa: E402
-from reliability.settings import tracker_db_url  # noqa: E402
+from advisor.paths import BUILD_DIR, PROJECT_DIR, WEB_DIR
+from advisor.replies.summary import PROFILE_LABELS
+from rasa_runtime.settings import tracker_db_url
 
 DEFAULT_DAYS = 30
-DEFAULT_HTML = PROJECT_DIR / "build" / "report.html"
+DEFAULT_HTML = BUILD_DIR / "report.html"
 FALLBACK_INTENT = "nlu_fallback"
 FEEDBACK = {"feedback_helpful": "helpful", "feedback_unhelpful": "not helpful"}
 TRACKED_SLOTS = ("recommendation", "requested_slot", "feedback")
@@ -172,7 +171,7 @@ def html_report(report: Report, source: str) -> str:
         bar_chart("Where buyers stopped the questionnaire", list(questions.values()),
                   [report.dropped_at[slot] for slot in questions], "conversations"),
     ]
-    templates = Environment(loader=FileSystemLoader(PROJECT_DIR / "web"), autoescape=select_autoescape(["html"]))
+    templates = Environment(loader=FileSystemLoader(WEB_DIR), autoescape=select_autoescape(["html"]))
     return templates.get_template("report.html").render(
         report=report, source=source, charts=charts, summary=text_report(report, source),
         top_fallbacks=report.fallback_messages.most_common(TOP_FALLBACKS),

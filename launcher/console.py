@@ -1,7 +1,7 @@
 """A quiet console: one line per stage ("Training the model (about a minute)… done in 41 s"), a
 spinner with the elapsed seconds while a stage runs on a terminal, and the last lines of a log.
 
-Used by scripts/step.py (the Makefile's set-up steps) and scripts/serve.py (the launcher).
+Used by launcher/step.py (the Makefile's set-up steps) and launcher/serve.py (the launcher).
 """
 from __future__ import annotations
 
