@@ -12,13 +12,11 @@ from dataclasses import dataclass, field
 
 from advisor.understanding.buyer_text import UNSURE, describe_weeks
 from advisor.knowledge.store import MODELS, Snapshot
+from advisor.replies.numbers import count, units
+from advisor.vocabulary import PROFILE_FIELDS, PROFILE_SLOTS
 
 WEIGHTS = {"design": 3, "ip_high": 3, "ip_low": 1, "volume": 2, "time_room": 1, "time_tight": 1,
            "budget_limited": 2, "budget_healthy": 1, "stage": 2}
-QUESTIONS = {  # what a profile slot means, for the "you weren't sure about …" note
-    "own_design": "whether you have your own design", "ip_importance": "how much owning the IP matters",
-    "order_quantity": "your order quantity", "weeks_to_launch": "your launch date",
-    "budget": "your up-front budget", "business_stage": "your business stage"}
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ class BuyerProfile:
     business_stage: str | None = None    # startup | growing | established | unsure
 
     def unsure(self) -> list[str]:
-        return [name for name in QUESTIONS if getattr(self, name) == UNSURE]
+        return [slot for slot in PROFILE_SLOTS if getattr(self, slot) == UNSURE]
 
 
 @dataclass(frozen=True)
@@ -61,25 +59,21 @@ class Recommendation:
         return [r for r in self.reasons if r.favours == model]
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}"
-
-
 def _quantity_reasons(quantity: float, table: Snapshot) -> list[Reason]:
     row = table.factors["moq"].row_label
     oem, odm = table.cell("moq", "OEM"), table.cell("moq", "ODM")
-    units = f"{_number(quantity)} units"
+    order = units(quantity)
     if quantity < oem.range_min:
         fits = f"fit ODM's {odm.range_text()} MOQ" if odm.contains(quantity) else (
             f"are below even ODM's typical {odm.range_text()}, but far closer to it")
         return [Reason("ODM", WEIGHTS["volume"] + 1,
-                       f"your {units} {fits}; OEM typically needs {oem.range_text()}", (row,), rules_out_oem=True)]
+                       f"your {order} {fits}; OEM typically needs {oem.range_text()}", (row,), rules_out_oem=True)]
     if not odm.contains(quantity):
         return [Reason("OEM", WEIGHTS["volume"],
-                       f"your {units} are above ODM's typical {odm.range_text()} and within OEM's "
+                       f"your {order} are above ODM's typical {odm.range_text()} and within OEM's "
                        f"{oem.range_text()}, where OEM's per-unit cost is lower at scale",
                        (row, table.factors["unit_cost"].row_label))]
-    return [Reason(None, 0, f"your {units} sit where both MOQ ranges meet (OEM {oem.range_text()}, "
+    return [Reason(None, 0, f"your {order} sit where both MOQ ranges meet (OEM {oem.range_text()}, "
                             f"ODM {odm.range_text()})", (row,))]
 
 
@@ -135,7 +129,7 @@ def _oem_threshold(blockers: list[Reason], table: Snapshot) -> str:
     """'your volume reaches 500 units and you can allow 3-6 months' for the blockers found."""
     parts = []
     if any(table.factors["moq"].row_label in r.rows for r in blockers):
-        parts.append(f"your volume reaches {_number(table.cell('moq', 'OEM').range_min)}+ units")
+        parts.append(f"your volume reaches {count(table.cell('moq', 'OEM').range_min)}+ units")
     if any(table.factors["development_time"].row_label in r.rows for r in blockers):
         parts.append(f"you can allow {table.cell('development_time', 'OEM').range_text()} of development")
     return " and ".join(parts)
@@ -180,7 +174,7 @@ def explain_unsure(recommendation: Recommendation) -> str | None:
     """The sentence on how skipped questions affect confidence, or None."""
     if not recommendation.unsure:
         return None
-    topics = ", ".join(QUESTIONS[name] for name in recommendation.unsure)
+    topics = ", ".join(PROFILE_FIELDS[slot].meaning for slot in recommendation.unsure)
     effect = ("the other facts are decisive, so confidence stays high" if recommendation.confidence == "high"
               else f"so my confidence is only {recommendation.confidence}")
     return f"You weren't sure about {topics}; I left that out and {effect}. Tell me and I'll re-check."

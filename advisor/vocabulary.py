@@ -51,6 +51,18 @@ class NotCoveredTopic:
 
 
 @dataclass(frozen=True)
+class ProfileField:
+    """One question of the buyer profile: its slot, how replies label it, what it means in "you weren't
+    sure about …", the hint after an answer that couldn't be read, and how stored values read back."""
+
+    slot: str
+    label: str
+    meaning: str
+    hint: str
+    values: dict[str, str]  # stored value -> the buyer's words ("limited" -> "tight"); empty for numbers
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     model_names: dict[str, re.Pattern]
     model_descriptions: dict[str, re.Pattern]
@@ -67,6 +79,7 @@ class Vocabulary:
     downside_asks: re.Pattern
     upside_asks: re.Pattern
     drawbacks: dict[str, str]  # factor key -> the cell level (or IP owner) that is a drawback; "both": a trade-off
+    profile: tuple[ProfileField, ...]  # in the order the questionnaire asks
     raw: dict
 
     def answer(self, name: str) -> re.Pattern:
@@ -96,6 +109,9 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         downside_asks=phrase_pattern(raw["downside_asks"]),
         upside_asks=phrase_pattern(raw["upside_asks"]),
         drawbacks=dict(raw["drawbacks"]),
+        profile=tuple(ProfileField(entry["slot"], entry["label"], entry["meaning"], entry["hint"],
+                                   {str(k): v for k, v in (entry.get("values") or {}).items()})
+                      for entry in raw["profile"]),
         raw=raw,
     )
 
@@ -128,3 +144,7 @@ def correct_typos(text: str) -> str:
     """Lower-case text with misspelt vocabulary words written right ("very importent" -> "very important");
     common English words and words of three letters or fewer are left as they are."""
     return re.sub(r"[a-z]+", lambda m: _corrected(m.group(0)), text)
+
+
+PROFILE_FIELDS: dict[str, ProfileField] = {field.slot: field for field in vocabulary().profile}
+PROFILE_SLOTS: tuple[str, ...] = tuple(PROFILE_FIELDS)

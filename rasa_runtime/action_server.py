@@ -28,7 +28,7 @@ def create(token: str | None) -> Sanic:
     """The action server app; no CORS (only Rasa calls it)."""
     # The module with the Action classes, not the whole `actions` package: registering the package
     # would import advisor.understanding.spacy_model, whose spaCy import loads TensorFlow (+430 MB, slower start).
-    app = create_app("actions.actions", cors_origins=None)
+    app = create_app("actions", cors_origins=None)
     if token:
         @app.middleware("request")
         async def require_token(request):

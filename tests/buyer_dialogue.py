@@ -8,7 +8,8 @@ import re
 import signal
 from typing import Callable
 
-from advisor.understanding.buyer_text import PROFILE_SLOTS, UNSURE
+from advisor.understanding.buyer_text import UNSURE
+from advisor.vocabulary import PROFILE_SLOTS
 
 OPENING = "OEM or ODM for me?"
 QUESTION_PATTERNS = {

@@ -5,8 +5,9 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import actions as act
+from actions import fallback, questionnaire, questions, recommendation
 from advisor.knowledge import store as store_module
+from advisor.replies import phrases
 from advisor.knowledge.store import KnowledgeStore
 
 PROFILE = {"own_design": "no", "ip_importance": "low", "order_quantity": 200.0, "weeks_to_launch": 4.0,
@@ -40,31 +41,31 @@ def slot_events(events) -> dict:
 
 
 async def test_factor_answer_sets_follow_up_slots():
-    text, events, _ = await run(act.ActionAnswerFactor(), make_tracker("what's the MOQ for ODM?"))
+    text, events, _ = await run(questions.ActionAnswerFactor(), make_tracker("what's the MOQ for ODM?"))
     assert "50-500 units" in text and "500-5000" not in text and "MOQ)\" row" in text
     assert slot_events(events) == {"last_factor": "moq", "last_model": "ODM"}
 
 
 async def test_factor_from_the_entity_extractor():
     entities = [{"entity": "factor", "value": "development_time"}, {"entity": "service_model", "value": "OEM"}]
-    text, _, _ = await run(act.ActionAnswerFactor(), make_tracker("tell me", entities=entities))
+    text, _, _ = await run(questions.ActionAnswerFactor(), make_tracker("tell me", entities=entities))
     assert "3-6 months" in text and "2-4 weeks" not in text
 
 
-@pytest.mark.parametrize("action, said", [(act.ActionAnswerFactor(), "who won the world cup"),
-                                          (act.ActionAnswerDefinition(), "what is dropshipping")])
+@pytest.mark.parametrize("action, said", [(questions.ActionAnswerFactor(), "who won the world cup"),
+                                          (questions.ActionAnswerDefinition(), "what is dropshipping")])
 async def test_a_question_naming_nothing_in_the_table_gets_the_scope_message(action, said):
     text, events, _ = await run(action, make_tracker(said))
     assert text == "<utter_out_of_scope>" and events == []
 
 
 async def test_follow_up_without_any_context_asks_which_factor():
-    text, events, buttons = await run(act.ActionAnswerFollowup(), make_tracker("and?", "ask_followup"))
+    text, events, buttons = await run(questions.ActionAnswerFollowup(), make_tracker("and?", "ask_followup"))
     assert "Which part" in text and len(buttons) == 5 and events == []
 
 
 async def test_definition_of_both_acronyms():
-    text, _, _ = await run(act.ActionAnswerDefinition(), make_tracker("what do those acronyms mean", "ask_definition"))
+    text, _, _ = await run(questions.ActionAnswerDefinition(), make_tracker("what do those acronyms mean", "ask_definition"))
     assert "Original Equipment Manufacturer" in text and "Original Design Manufacturer" in text
 
 
@@ -76,31 +77,31 @@ async def test_definition_of_both_acronyms():
     ("and OEM?", {"last_factor": "definition", "last_model": "ODM"}, "Original Equipment Manufacturer", "Design Manufacturer"),
 ])
 async def test_follow_ups_resolve_against_the_last_question(said, slots, expected, absent):
-    text, _, _ = await run(act.ActionAnswerFollowup(), make_tracker(said, "ask_followup", slots))
+    text, _, _ = await run(questions.ActionAnswerFollowup(), make_tracker(said, "ask_followup", slots))
     assert expected in text and absent not in text
 
 
 async def test_definition_of_a_factor_answers_the_row():
-    text, _, _ = await run(act.ActionAnswerDefinition(), make_tracker("what does MOQ mean", "ask_definition"))
+    text, _, _ = await run(questions.ActionAnswerDefinition(), make_tracker("what does MOQ mean", "ask_definition"))
     assert "Minimum Order Quantity (MOQ)" in text and "50-500" in text
 
 
 async def test_who_a_model_is_for_answers_the_best_for_row():
-    text, events, _ = await run(act.ActionAnswerDefinition(), make_tracker("who's ODM for?", "ask_definition"))
+    text, events, _ = await run(questions.ActionAnswerDefinition(), make_tracker("who's ODM for?", "ask_definition"))
     assert "Startups, fast market entry" in text and "Best For" in text
     assert slot_events(events) == {"last_factor": "best_for", "last_model": "ODM"}
 
 
 async def test_definition_sets_the_follow_up_topic():
-    text, events, _ = await run(act.ActionAnswerDefinition(), make_tracker("what is odm", "ask_definition"))
+    text, events, _ = await run(questions.ActionAnswerDefinition(), make_tracker("what is odm", "ask_definition"))
     assert "Original Design Manufacturer" in text
     assert slot_events(events) == {"last_factor": "definition", "last_model": "ODM"}
 
 
 async def test_comparison_overview_and_single_row():
-    overview, _, _ = await run(act.ActionAnswerComparison(), make_tracker("oem vs odm", "ask_comparison"))
+    overview, _, _ = await run(questions.ActionAnswerComparison(), make_tracker("oem vs odm", "ask_comparison"))
     assert "Risk Level" in overview and "Design Ownership" in overview
-    row, _, _ = await run(act.ActionAnswerComparison(), make_tracker("compare lead times", "ask_comparison"))
+    row, _, _ = await run(questions.ActionAnswerComparison(), make_tracker("compare lead times", "ask_comparison"))
     assert "3-6 months" in row and "Risk Level" not in row
 
 
@@ -112,26 +113,26 @@ async def test_comparison_overview_and_single_row():
     ("can I get exclusivity with ODM?", ["manufacturer owns the base design IP", "Design Ownership"]),
 ])
 async def test_feasibility(said, expected):
-    text, _, _ = await run(act.ActionCheckFeasibility(), make_tracker(said, "ask_feasibility"))
+    text, _, _ = await run(questions.ActionCheckFeasibility(), make_tracker(said, "ask_feasibility"))
     assert all(e in text for e in expected)
 
 
 async def test_store_unavailable_gets_a_polite_reply(monkeypatch, tmp_path):
     monkeypatch.setattr(store_module, "_default_store", KnowledgeStore(f"sqlite:///{tmp_path / 'empty.db'}"))
-    text, events, _ = await run(act.ActionAnswerFactor(), make_tracker("moq?"))
-    assert text == act.STORE_UNAVAILABLE and events == []
+    text, events, _ = await run(questions.ActionAnswerFactor(), make_tracker("moq?"))
+    assert text == phrases.STORE_UNAVAILABLE and events == []
 
 
 async def test_update_profile_takes_every_fact():
     said = "Small Etsy shop, 100 plushies with my logo in 3 weeks, no designer"
-    _, events, _ = await run(act.ActionUpdateProfile(), make_tracker(said, "ask_recommendation"))
+    _, events, _ = await run(questionnaire.ActionUpdateProfile(), make_tracker(said, "ask_recommendation"))
     assert slot_events(events) == {"own_design": "no", "order_quantity": 100, "weeks_to_launch": 3,
                                    "business_stage": "startup", "invalid_answers": 0}
 
 
 async def test_update_after_a_recommendation_remembers_the_old_profile():
     slots = {**PROFILE, "recommendation": "ODM"}
-    _, events, _ = await run(act.ActionUpdateProfile(), make_tracker("what if 5000 units", "what_if", slots))
+    _, events, _ = await run(questionnaire.ActionUpdateProfile(), make_tracker("what if 5000 units", "what_if", slots))
     changed = slot_events(events)
     assert changed["order_quantity"] == 5000 and changed["profile_before_change"]["order_quantity"] == 200
 
@@ -141,43 +142,53 @@ def form_tracker(said: str, asked: str, intent: str = "inform", slots: dict | No
 
 
 async def test_form_takes_the_asked_answer():
-    _, events, _ = await run(act.ValidateBuyerProfileForm(), form_tracker("about 200", "order_quantity"))
+    _, events, _ = await run(questionnaire.ValidateBuyerProfileForm(), form_tracker("about 200", "order_quantity"))
     assert slot_events(events) == {"order_quantity": 200, "invalid_answers": 0}
 
 
 async def test_form_lets_a_question_through_so_it_can_be_answered():
-    _, events, _ = await run(act.ValidateBuyerProfileForm(),
+    _, events, _ = await run(questionnaire.ValidateBuyerProfileForm(),
                              form_tracker("wait, what's the MOQ for OEM?", "budget", "ask_factor"))
     assert events == []
 
 
 async def test_form_re_asks_with_an_explanation_then_moves_on():
-    text, events, _ = await run(act.ValidateBuyerProfileForm(), form_tracker("banana", "order_quantity"))
+    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(), form_tracker("banana", "order_quantity"))
     assert "number of units" in text
     assert slot_events(events) == {"order_quantity": None, "invalid_answers": 1}
-    text, events, _ = await run(act.ValidateBuyerProfileForm(),
+    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(),
                                 form_tracker("banana", "order_quantity", slots={"invalid_answers": 1}))
     assert "move on" in text and slot_events(events) == {"order_quantity": "unsure", "invalid_answers": 0}
 
 
 async def test_form_explains_an_invalid_value():
-    text, events, _ = await run(act.ValidateBuyerProfileForm(), form_tracker("-5", "order_quantity"))
+    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(), form_tracker("-5", "order_quantity"))
     assert "can't be negative" in text and slot_events(events)["order_quantity"] is None
 
 
 async def test_form_takes_an_answer_to_another_question_and_asks_again():
-    text, events, _ = await run(act.ValidateBuyerProfileForm(), form_tracker("tight budget", "order_quantity"))
+    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(), form_tracker("tight budget", "order_quantity"))
     assert text == "" and slot_events(events) == {"budget": "limited", "order_quantity": None}
 
 
 async def test_form_answers_out_of_scope_and_stays():
-    text, events, _ = await run(act.ValidateBuyerProfileForm(),
+    # an answer the NLU calls off-topic counts as an unreadable answer (no digression rule takes it)
+    assert "out_of_scope" not in questionnaire.digression_intents()
+    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(),
                                 form_tracker("book me a flight", "budget", "out_of_scope"))
     assert text == "<utter_out_of_scope>" and slot_events(events)["budget"] is None
 
 
+async def test_form_leaves_a_question_to_its_digression_rule():
+    # data/rules/digressions.yml answers a row question inside the questionnaire, then the form resumes
+    assert {"ask_factor", "compare_quotes", "ask_why"} <= questionnaire.digression_intents()
+    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(),
+                                form_tracker("what's the moq for odm?", "budget", "ask_factor"))
+    assert text == "" and events == []
+
+
 async def test_form_takes_a_correction_of_an_earlier_answer():
-    text, events, _ = await run(act.ValidateBuyerProfileForm(),
+    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(),
                                 form_tracker("actually make it 2,000 units", "budget",
                                              slots={"order_quantity": 200.0}))
     assert "Order quantity 200 units → 2,000 units" in text
@@ -185,7 +196,7 @@ async def test_form_takes_a_correction_of_an_earlier_answer():
 
 
 async def test_recommendation_sets_the_slot_and_cites_rows():
-    text, events, _ = await run(act.ActionRecommend(), make_tracker("tight", "inform", PROFILE))
+    text, events, _ = await run(recommendation.ActionRecommend(), make_tracker("tight", "inform", PROFILE))
     assert text.startswith("I recommend **ODM** (confidence: high)")
     assert "your 200 units fit ODM's 50-500 units MOQ" in text and "(Minimum Order Quantity (MOQ) row)" in text
     assert slot_events(events)["recommendation"] == "ODM"
@@ -194,25 +205,25 @@ async def test_recommendation_sets_the_slot_and_cites_rows():
 async def test_recommendation_says_whether_and_why_it_changed():
     slots = {**PROFILE, "own_design": "yes", "ip_importance": "high", "order_quantity": 5000.0,
              "weeks_to_launch": 26.0, "recommendation": "ODM", "profile_before_change": PROFILE}
-    text, events, _ = await run(act.ActionRecommend(), make_tracker("what if", "what_if", slots))
+    text, events, _ = await run(recommendation.ActionRecommend(), make_tracker("what if", "what_if", slots))
     assert text.startswith("I recommend **OEM**") and "changes my earlier ODM recommendation" in text
     assert "Order quantity 200 units → 5,000 units" in text
     assert slot_events(events)["recommendation"] == "OEM"
 
 
 async def test_explain_lists_every_reason_with_its_row():
-    text, _, _ = await run(act.ActionExplain(), make_tracker("why not OEM?", "ask_why",
+    text, _, _ = await run(recommendation.ActionExplain(), make_tracker("why not OEM?", "ask_why",
                                                              {**PROFILE, "recommendation": "ODM"}))
     assert text.startswith("Why ODM and not OEM") and text.count("✔") == 6 and "row" in text
 
 
 async def test_explain_before_any_recommendation():
-    text, _, _ = await run(act.ActionExplain(), make_tracker("why?", "ask_why"))
+    text, _, _ = await run(recommendation.ActionExplain(), make_tracker("why?", "ask_why"))
     assert "haven't made a recommendation" in text
 
 
 async def test_why_after_a_factual_answer_gives_the_rows_reasons():
-    text, _, _ = await run(act.ActionExplain(), make_tracker("why is that?", "ask_why", {"last_factor": "risk"}))
+    text, _, _ = await run(recommendation.ActionExplain(), make_tracker("why is that?", "ask_why", {"last_factor": "risk"}))
     assert "design investment, longer timeline" in text and "proven designs" in text
     assert "Risk Level\" row" in text and "haven't made a recommendation" in text
 
@@ -220,12 +231,12 @@ async def test_why_after_a_factual_answer_gives_the_rows_reasons():
 @pytest.mark.parametrize("said, focus", [("which is riskier?", "OEM"), ("which one suits a startup?", "ODM"),
                                          ("which is cheaper per unit?", "OEM"), ("moq for oem and odm", None)])
 async def test_the_model_an_answer_points_to_is_remembered_for_that_one(said, focus):
-    _, events, _ = await run(act.ActionAnswerFactor(), make_tracker(said))
+    _, events, _ = await run(questions.ActionAnswerFactor(), make_tracker(said))
     assert slot_events(events)["last_model"] == focus
 
 
 async def test_summary_is_a_decision_record(snapshot):
-    text, _, _ = await run(act.ActionSummary(), make_tracker("summary", "ask_summary",
+    text, _, _ = await run(recommendation.ActionSummary(), make_tracker("summary", "ask_summary",
                                                              {**PROFILE, "recommendation": "ODM"}))
     assert text.startswith("# OEM/ODM decision record") and "**ODM** (confidence: high)" in text
     assert "- Order quantity: 200 units" in text and f"version {snapshot.version}" in text
@@ -233,7 +244,7 @@ async def test_summary_is_a_decision_record(snapshot):
 
 async def test_quotes_are_totalled_at_the_buyers_quantity():
     said = "OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit"
-    text, _, _ = await run(act.ActionCompareQuotes(), make_tracker(said, "compare_quotes",
+    text, _, _ = await run(questions.ActionCompareQuotes(), make_tracker(said, "compare_quotes",
                                                                    {"order_quantity": 1000.0}))
     assert "At 1,000 units: OEM $10,100.00, ODM $3,900.00 — ODM is cheaper by $6,200.00." in text
     assert "Break-even: above about 5,769 units" in text
@@ -241,25 +252,25 @@ async def test_quotes_are_totalled_at_the_buyers_quantity():
 
 async def test_quotes_at_a_quantity_in_the_message():
     said = "OEM 9000 + 2 per unit, ODM 400 + 4 per unit, at 10,000 units"
-    text, _, _ = await run(act.ActionCompareQuotes(), make_tracker(said, "compare_quotes"))
+    text, _, _ = await run(questions.ActionCompareQuotes(), make_tracker(said, "compare_quotes"))
     assert "No currency was given" in text and "At 10,000 units: OEM 29,000.00, ODM 40,400.00" in text
 
 
 async def test_an_unclear_message_naming_a_row_is_answered_from_its_content():
-    text, _, _ = await run(act.ActionAnswerUnclear(), make_tracker("mnimum ordr odm", "nlu_fallback"))
+    text, _, _ = await run(fallback.ActionAnswerUnclear(), make_tracker("mnimum ordr odm", "nlu_fallback"))
     assert "50-500" in text and "Minimum Order Quantity" in text
 
 
 async def test_an_unclear_message_naming_nothing_gets_did_you_mean_with_concrete_questions():
-    text, _, buttons = await run(act.ActionAnswerUnclear(), make_tracker("hmm and the other bit then", "nlu_fallback"))
+    text, _, buttons = await run(fallback.ActionAnswerUnclear(), make_tracker("hmm and the other bit then", "nlu_fallback"))
     assert "Did you mean" in text and "only help with" in text
     assert buttons[0]["payload"] == "Help me choose between OEM and ODM"
 
 
 async def test_out_of_scope_naming_a_model_and_a_neighbouring_subject_says_the_table_does_not_cover_it():
-    text, _, _ = await run(act.ActionOutOfScope(), make_tracker("is it legal to rebrand an ODM toy", "out_of_scope"))
+    text, _, _ = await run(fallback.ActionOutOfScope(), make_tracker("is it legal to rebrand an ODM toy", "out_of_scope"))
     assert "doesn't cover legal questions" in text and "Design Ownership" in text
-    text, _, _ = await run(act.ActionOutOfScope(), make_tracker("can you order me a pizza", "out_of_scope"))
+    text, _, _ = await run(fallback.ActionOutOfScope(), make_tracker("can you order me a pizza", "out_of_scope"))
     assert text == "<utter_out_of_scope>"
 
 
@@ -269,5 +280,5 @@ async def test_out_of_scope_naming_a_model_and_a_neighbouring_subject_says_the_t
     ("and per piece at scale?", {"last_factor": "unit_cost", "last_model": "ODM"}, "lower per-unit at scale", None),
 ])
 async def test_sides_and_both_model_follow_ups(said, slots, expected, absent):
-    text, _, _ = await run(act.ActionAnswerFollowup(), make_tracker(said, "ask_followup", slots))
+    text, _, _ = await run(questions.ActionAnswerFollowup(), make_tracker(said, "ask_followup", slots))
     assert expected in text and (absent is None or absent not in text)

@@ -15,7 +15,7 @@ import yaml
 from playwright.sync_api import expect
 from sqlalchemy import inspect, select
 
-from advisor.understanding.buyer_text import PROFILE_SLOTS
+from advisor.vocabulary import PROFILE_SLOTS
 from advisor.decision import BuyerProfile, recommend
 from advisor.knowledge.store import Base, KnowledgeStore, make_engine
 from buyer_dialogue import ODM_BUYER, OPENING, answer_questionnaire, invalid_slots

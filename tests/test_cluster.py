@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.understanding.buyer_text import PROFILE_SLOTS
+from advisor.vocabulary import PROFILE_SLOTS
 from advisor.decision import BuyerProfile, recommend
 from advisor.knowledge.store import KnowledgeStore
 from buyer_dialogue import ODM_BUYER, OEM_BUYER, OPENING, answer_questionnaire, invalid_slots

@@ -21,7 +21,7 @@ import pytest
 
 from buyer_dialogue import ODM_BUYER, OPENING, answer_questionnaire, asked_slot
 from conftest import MODEL, PROJECT_DIR, start_assistant, stop_assistant
-from actions.actions import STORE_UNAVAILABLE
+from advisor.replies.phrases import STORE_UNAVAILABLE
 from launcher.processes import descendants
 from rasa_runtime.hooks import ACTION_UNAVAILABLE
 from rasa_runtime.settings import rasa_security_arguments

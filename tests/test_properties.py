@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from advisor.decision import BuyerProfile, recommend
 from advisor.understanding.buyer_text import (
-    PROFILE_SLOTS,
     UNSURE,
     QuoteComparison,
     QuoteError,
@@ -19,7 +19,7 @@ from advisor.understanding.buyer_text import (
     parse_quotes,
     parse_weeks,
 )
-from advisor.decision import BuyerProfile, recommend
+from advisor.vocabulary import PROFILE_SLOTS
 
 TODAY = date(2026, 3, 2)
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from advisor.understanding.buyer_text import UNSURE, QuoteComparison, break_even_quantity, describe_weeks, extract_facts, normalise
 from advisor.decision import BuyerProfile, recommend
 from advisor.knowledge.store import MODELS, Cell, Snapshot, other
+from advisor.replies.numbers import units
 from advisor.vocabulary import NotCoveredTopic, vocabulary
 
 _VOCABULARY = vocabulary()
@@ -304,7 +305,7 @@ def answer_sides(snapshot: Snapshot, model: str, sides: str) -> str:
 
 
 def _quantity_verdict(model: str, cell: Cell, quantity: float) -> str:
-    qty = f"{quantity:,.0f} units"
+    qty = units(quantity)
     if cell.contains(quantity):
         return f"{model}: yes — {qty} is within {model}'s typical MOQ of {cell.range_text()}."
     if quantity < cell.range_min:
@@ -316,8 +317,8 @@ def answer_quantity_feasibility(snapshot: Snapshot, quantity: float) -> str:
     """Which model's MOQ range an order of `quantity` units fits."""
     cells = snapshot.factors["moq"].cells
     fits = [m for m in MODELS if cells[m].contains(quantity)]
-    lead = (f"{quantity:,.0f} units fits {' and '.join(fits)}." if fits
-            else f"{quantity:,.0f} units is outside both typical MOQ ranges.")
+    lead = (f"{units(quantity)} fits {' and '.join(fits)}." if fits
+            else f"{units(quantity)} is outside both typical MOQ ranges.")
     lines = [lead] + [_quantity_verdict(m, cells[m], quantity) for m in MODELS]
     lines.append(snapshot.citation("moq"))
     return "\n".join(lines)
@@ -430,13 +431,13 @@ def answer_quotes(comparison: QuoteComparison, quantities: list[float]) -> tuple
     for quantity in quantities:
         totals = {q.model: q.total(quantity) for q in (oem, odm)}
         cheaper = min(totals, key=totals.get)
-        lines.append(f"At {quantity:,.0f} units: OEM {money(totals['OEM'])}, ODM {money(totals['ODM'])} — "
+        lines.append(f"At {units(quantity)}: OEM {money(totals['OEM'])}, ODM {money(totals['ODM'])} — "
                      f"{cheaper} is cheaper by {money(abs(totals['OEM'] - totals['ODM']))}.")
     if not quantities:
         lines.append("Tell me your order quantity (e.g. \"at 1,000 units\") for totals; meanwhile:")
     breakeven = break_even_quantity(oem, odm)
     if breakeven:
-        lines.append(f"Break-even: above about {breakeven:,.0f} units OEM's lower unit price "
+        lines.append(f"Break-even: above about {units(breakeven)} OEM's lower unit price "
                      f"({money(oem.per_unit)} vs {money(odm.per_unit)}) outweighs its higher fixed cost "
                      f"({money(oem.fixed)} vs {money(odm.fixed)}).")
     elif oem.per_unit >= odm.per_unit and oem.fixed > odm.fixed or oem.per_unit > odm.per_unit and oem.fixed == odm.fixed:
@@ -445,7 +446,7 @@ def answer_quotes(comparison: QuoteComparison, quantities: list[float]) -> tuple
     elif oem.per_unit > odm.per_unit:
         crossover = (odm.fixed - oem.fixed) / (oem.per_unit - odm.per_unit)
         lines.append(f"No break-even in OEM's favour: OEM's unit price ({money(oem.per_unit)}) is higher than "
-                     f"ODM's ({money(odm.per_unit)}), so OEM is cheaper only below about {crossover:,.0f} units "
+                     f"ODM's ({money(odm.per_unit)}), so OEM is cheaper only below about {units(crossover)} "
                      "and ODM at every quantity above that.")
     else:
         lines.append("No break-even: OEM's quote is cheaper at every quantity.")
@@ -522,3 +523,18 @@ def asks_feasibility(text: str) -> bool:
 def mentions_toys(text: str) -> bool:
     """The message is about toys or products (so a neighbouring subject is on topic)."""
     return bool(_TOY_WORDS.search(normalise(text or "")))
+
+
+def launch_and_order_checks(snapshot: Snapshot, text: str, facts: dict) -> str | None:
+    """The table's check of a launch time taken in the questionnaire ("9 wks" gets each model's
+    development time and the margin), and of an order size said with a question ("600, does that
+    work?"); None when there is none."""
+    weeks = facts.get("weeks_to_launch")
+    weeks = weeks if isinstance(weeks, (int, float)) and weeks > 0 else None
+    quantity = (situation_in(text) or {}).get("order_quantity")
+    checks = []
+    if weeks:
+        checks.append(answer_time_feasibility(snapshot, weeks))
+    if quantity:
+        checks.append(answer_quantity_feasibility(snapshot, quantity))
+    return "\n".join(checks) or None

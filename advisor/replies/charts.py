@@ -18,6 +18,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from advisor.knowledge.store import MODELS, Snapshot  # noqa: E402
+from advisor.replies.numbers import count, units  # noqa: E402
 
 if TYPE_CHECKING:
     from advisor.understanding.buyer_text import Quote
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 6.4, 3.6, 100
 COLOURS = {"OEM": "#135afe", "ODM": "#e8710a"}
 VERDICT_COLOURS = {"fits": "#1e8e3e", "tight": "#f9ab00", "misses": "#d93025"}
-THOUSANDS = FuncFormatter(lambda value, _: f"{value:,.0f}")
+THOUSANDS = FuncFormatter(lambda value, _: count(value))
 REMEMBERED_CHARTS = 128
 _rendered: OrderedDict[tuple, bytes] = OrderedDict()
 
@@ -68,7 +69,7 @@ def quote_figure(oem: Quote, odm: Quote, quantity: float | None, breakeven: floa
     figure = _figure()
     axes = figure.add_subplot()
     symbol = (currency or "").replace("$", r"\$")  # a bare "$" would start matplotlib's math mode
-    money = FuncFormatter(lambda value, _: f"{symbol}{value:,.0f}")
+    money = FuncFormatter(lambda value, _: f"{symbol}{count(value)}")
     for quote in (oem, odm):
         axes.plot([0, top], [quote.total(0), quote.total(top)], color=COLOURS[quote.model], linewidth=2.2,
                   label=f"{quote.model}: {money(quote.fixed)} + {symbol}{quote.per_unit:,.2f}/unit")
@@ -76,11 +77,11 @@ def quote_figure(oem: Quote, odm: Quote, quantity: float | None, breakeven: floa
         cost = oem.total(breakeven)
         axes.axvline(breakeven, color="#5f6368", linestyle="--", linewidth=1.2)
         axes.plot([breakeven], [cost], "o", color="#202124")
-        axes.annotate(f"Break-even ≈ {breakeven:,.0f} units", (breakeven, cost), textcoords="offset points",
+        axes.annotate(f"Break-even ≈ {units(breakeven)}", (breakeven, cost), textcoords="offset points",
                       xytext=(6, -16), fontsize=9, color="#202124")
     if quantity:
         axes.axvline(quantity, color="#188038", linewidth=1.6)
-        axes.annotate(f"Your order: {quantity:,.0f} units", (quantity, axes.get_ylim()[1]),
+        axes.annotate(f"Your order: {units(quantity)}", (quantity, axes.get_ylim()[1]),
                       textcoords="offset points", xytext=(4, -14), fontsize=9, color="#188038")
     axes.set_xlim(0, top)
     axes.set_ylim(bottom=0)

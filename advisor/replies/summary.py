@@ -4,22 +4,19 @@ Pure Python: a `BuyerProfile`, a `Recommendation` and the store `Snapshot` in, t
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from advisor.understanding.buyer_text import UNSURE, describe_weeks
-from advisor.decision import BuyerProfile, Recommendation, explain_unsure
+from advisor.decision import BuyerProfile, Recommendation, explain_unsure, recommend
 from advisor.knowledge.store import Snapshot, other
+from advisor.replies.numbers import units
+from advisor.understanding.buyer_text import UNSURE, describe_weeks
+from advisor.vocabulary import PROFILE_FIELDS
 
-PROFILE_LABELS = {
-    "own_design": "Own design", "ip_importance": "Owning the IP", "order_quantity": "Order quantity",
-    "weeks_to_launch": "Needed in", "budget": "Up-front budget", "business_stage": "Business stage"}
 # Quick replies under every recommendation: the feedback, and the decision record.
 RECOMMENDATION_BUTTONS = [{"title": "👍 Helpful", "payload": "/feedback_helpful"},
                           {"title": "👎 Not helpful", "payload": "/feedback_unhelpful"},
                           {"title": "📄 Decision record", "payload": "/ask_summary"}]
-VALUE_WORDS = {"yes": "yes", "no": "no", "high": "important", "low": "not important", "limited": "tight",
-               "healthy": "comfortable", "startup": "startup / small business", "growing": "growing business",
-               "established": "established brand", UNSURE: "not sure"}
 
 
 def describe_value(slot: str, value) -> str:
@@ -27,19 +24,29 @@ def describe_value(slot: str, value) -> str:
     if value is None:
         return "not asked yet"
     if slot == "order_quantity" and isinstance(value, (int, float)):
-        return f"{value:,.0f} units"
+        return units(value)
     if slot == "weeks_to_launch" and isinstance(value, (int, float)):
         return describe_weeks(value)
-    return VALUE_WORDS.get(str(value), str(value))
+    if value == UNSURE:
+        return "not sure"
+    return PROFILE_FIELDS[slot].values.get(str(value), str(value))
 
 
 def describe_change(slot: str, before, after) -> str:
     """'Order quantity 200 units → 2,000 units'."""
-    return f"{PROFILE_LABELS[slot]} {describe_value(slot, before)} → {describe_value(slot, after)}"
+    return f"{PROFILE_FIELDS[slot].label} {describe_value(slot, before)} → {describe_value(slot, after)}"
 
 
 def profile_lines(profile: BuyerProfile) -> list[str]:
-    return [f"- {label}: {describe_value(slot, getattr(profile, slot))}" for slot, label in PROFILE_LABELS.items()]
+    return [f"- {field.label}: {describe_value(slot, getattr(profile, slot))}" for slot, field in PROFILE_FIELDS.items()]
+
+
+def understood_so_far(facts: dict, known: BuyerProfile, snapshot: Snapshot) -> str:
+    """'Noted: 150 units, 3 weeks, no design. So far that points to ODM.' for several answers in one message."""
+    noted = "; ".join(f"{PROFILE_FIELDS[slot].label}: {describe_value(slot, value)}" for slot, value in facts.items())
+    leaning = recommend(replace(known, **facts), snapshot)
+    lean = f" So far that points to **{leaning.model}**." if any(r.favours for r in leaning.reasons) else ""
+    return f"Noted: {noted}.{lean}"
 
 
 def recommendation_message(rec: Recommendation, source_note: str, change_note: str | None = None) -> str:

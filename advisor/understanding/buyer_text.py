@@ -25,7 +25,6 @@ WEEKS_PER_MONTH = 52 / 12
 ESTABLISHED_AFTER_YEARS = 5  # "founded 2023" is still a young company; "trading 15 years" is established
 MAX_LAUNCH_WEEKS = 10 * 52  # a longer span is about the past ("20 yrs"), not a launch
 
-PROFILE_SLOTS = ("own_design", "ip_importance", "order_quantity", "weeks_to_launch", "budget", "business_stage")
 UNSURE = "unsure"
 
 _VOCABULARY = vocabulary()

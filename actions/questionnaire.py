@@ -1,0 +1,147 @@
+"""The questionnaire: facts taken from an opening or a what-if, and the form that fills the buyer's
+profile from free text (the asked answer, anything else volunteered, side questions answered)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import yaml
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+
+from actions.common import (
+    ACTION_LISTEN,
+    QUESTIONNAIRE,
+    asked_factor,
+    latest_text,
+    named_models,
+    buyer_profile,
+    readable_snapshot,
+)
+from actions.quotes import quote_followup_events
+from actions.routing import answer_factor_events, context_events, overview_events, situation_events, wants_questionnaire
+from advisor.paths import DATA_DIR
+from advisor.replies import answers, phrases
+from advisor.replies.summary import describe_change, understood_so_far
+from advisor.understanding.buyer_text import UNSURE, extract_facts, normalise
+from advisor.vocabulary import PROFILE_FIELDS, PROFILE_SLOTS
+
+MAX_INVALID_ANSWERS = 2  # a question is asked at most twice, then counted as "not sure"
+
+
+@lru_cache(maxsize=None)
+def digression_intents() -> frozenset[str]:
+    """The intents answered in the middle of the questionnaire: those that open a rule with the
+    questionnaire active (data/rules/*.yml), so the form lets the rule answer them."""
+    intents = set()
+    for path in sorted((DATA_DIR / "rules").glob("*.yml")):
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules") or []:
+            in_questionnaire = {"active_loop": QUESTIONNAIRE} in (rule.get("condition") or [])
+            first_step = (rule.get("steps") or [{}])[0]
+            if in_questionnaire and "intent" in first_step:
+                intents.add(first_step["intent"])
+    return frozenset(intents)
+
+
+def profile_events(facts: dict, tracker: Tracker) -> tuple[list[EventType], list[str]]:
+    """SlotSets for the facts, and notes for the facts that changed an earlier answer."""
+    events, changes = [], []
+    for slot, value in facts.items():
+        before = tracker.get_slot(slot)
+        if before is not None and before != value and before != UNSURE:
+            changes.append(describe_change(slot, before, value))
+        events.append(SlotSet(slot, value))
+    return events, changes
+
+
+class ActionUpdateProfile(Action):
+    """Takes every buyer fact from a message before the questionnaire runs (opening line, what-if)."""
+
+    def name(self) -> str:
+        return "action_update_profile"
+
+    async def run(self, dispatcher, tracker, domain):
+        text = latest_text(tracker)
+        snapshot = readable_snapshot()
+        followup = quote_followup_events(dispatcher, tracker, snapshot) if snapshot else None
+        if followup is not None:  # "and for 6k?" after a quote comparison: not a change of the order
+            return followup + [FollowupAction(ACTION_LISTEN)]
+        extraction = extract_facts(text)
+        events, changes = profile_events(extraction.facts, tracker)
+        factor = asked_factor(tracker, snapshot) if snapshot else None
+        situation = answers.situation_in(text, factor, snapshot) if snapshot else None
+        if (snapshot and not tracker.get_slot("recommendation") and not wants_questionnaire(tracker, snapshot)
+                and (not extraction.facts or factor and not situation and answers.is_question(text)
+                     or named_models(tracker) and answers.DEFINITION_ASK.search(normalise(text)))):
+            # a question about a row, a subject or the whole table ("we'd send our CAD files: how long
+            # does that take?"): answered, any fact said with it kept, and no questionnaire
+            answered = context_events(dispatcher, tracker, snapshot)
+            if answered is None and factor:
+                answered = answer_factor_events(dispatcher, snapshot, factor, named_models(tracker), text)
+            if answered is None and answers.asks_for_overview(text):
+                answered = overview_events(dispatcher, tracker, snapshot)
+            if answered is not None:
+                return events + answered + [FollowupAction(ACTION_LISTEN)]
+        if extraction.problem:
+            dispatcher.utter_message(text=extraction.problem)
+        if tracker.get_slot("recommendation") and extraction.facts:
+            before = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
+            events.append(SlotSet("profile_before_change", before))
+            weeks = extraction.facts.get("weeks_to_launch")
+            if isinstance(weeks, (int, float)) and weeks > 0 and list(extraction.facts) == ["weeks_to_launch"]:
+                # "we're aiming for early September, ok?": the date check itself, then the re-evaluation
+                dispatcher.utter_message(text=answers.answer_time_feasibility(snapshot, weeks))
+        elif situation:  # "15k sets for a department store, which way?": the table's answer first
+            situation_events(dispatcher, tracker, snapshot, situation, questionnaire_follows=True)
+        elif changes:
+            dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
+        elif len(extraction.facts) >= 2 and snapshot:  # an opening that volunteers several answers
+            dispatcher.utter_message(text=understood_so_far(extraction.facts, buyer_profile(tracker), snapshot))
+        return events + [SlotSet("invalid_answers", 0)]
+
+
+class ValidateBuyerProfileForm(FormValidationAction):
+    """Fills the questionnaire from free text: the asked slot and anything else volunteered."""
+
+    def name(self) -> str:
+        return "validate_buyer_profile_form"
+
+    async def run(self, dispatcher, tracker, domain):
+        asked = tracker.get_slot("requested_slot")
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        snapshot = readable_snapshot() if asked else None
+        followup = quote_followup_events(dispatcher, tracker, snapshot) \
+            if snapshot and asked != "order_quantity" else None
+        if followup is not None:  # "so at our 600 units?" right after quotes: their totals; the question stays
+            return followup + [SlotSet(asked, None)]
+        extraction = extract_facts(latest_text(tracker), asked=asked)
+        if asked and asked not in extraction.facts and intent in digression_intents() and not extraction.problem:
+            return []  # a question in the middle: the form rejects, the rules answer it, the form resumes
+        events, changes = profile_events(extraction.facts, tracker)
+        if changes:
+            dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
+        elif len(extraction.facts) >= 2 and snapshot:  # several answers at once: what was understood
+            dispatcher.utter_message(text=understood_so_far(extraction.facts, buyer_profile(tracker), snapshot))
+        side_answer = answers.side_question_reply(snapshot, latest_text(tracker)) if snapshot else None
+        if side_answer and asked:  # "is ODM cheaper up front? and no, no drawings yet": answer it, keep the fact
+            dispatcher.utter_message(text=side_answer)
+            if not extraction.facts:
+                return [SlotSet(asked, None)]
+        elif snapshot:  # "we aim for early September, is that fine?": the check too
+            checks = answers.launch_and_order_checks(snapshot, latest_text(tracker), extraction.facts)
+            if checks:
+                dispatcher.utter_message(text=checks)
+        if not asked or asked in extraction.facts:
+            return events + [SlotSet("invalid_answers", 0)]
+        if extraction.facts and not extraction.problem:  # answered another question: take it, ask again
+            return events + [SlotSet(asked, None)]
+        attempts = int(tracker.get_slot("invalid_answers") or 0) + 1
+        if attempts >= MAX_INVALID_ANSWERS:
+            dispatcher.utter_message(text=phrases.moving_on(PROFILE_FIELDS[asked].label))
+            return events + [SlotSet(asked, UNSURE), SlotSet("invalid_answers", 0)]
+        if extraction.problem:
+            dispatcher.utter_message(text=extraction.problem)
+        elif intent == "out_of_scope" and not side_answer:
+            dispatcher.utter_message(response="utter_out_of_scope")
+        elif not events:
+            dispatcher.utter_message(text=phrases.not_caught(PROFILE_FIELDS[asked].hint))
+        return events + [SlotSet(asked, None), SlotSet("invalid_answers", attempts)]

@@ -1,0 +1,201 @@
+"""Free-form questions about the table: a row, a follow-up, a definition, the comparison, a
+feasibility check and two factory quotes."""
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (
+    QUESTIONNAIRE,
+    StoreAction,
+    asked_factor,
+    buyer_profile,
+    latest_text,
+    may_start_questionnaire,
+    named_models,
+)
+from actions.quotes import compare_quotes_events, quote_followup_events, quote_quantities
+from actions.routing import (
+    answer_definition_events,
+    answer_factor_events,
+    ask_which_factor,
+    context_events,
+    feasibility_judgements,
+    overview_events,
+    routed_events,
+    situation_events,
+    wants_questionnaire,
+)
+from advisor.knowledge.store import MODELS, Snapshot, other
+from advisor.replies import answers, phrases
+from advisor.replies.summary import understood_so_far
+from advisor.understanding.buyer_text import UNSURE, QuoteError, count_amounts, extract_facts, parse_quotes, parse_weeks
+
+BOTH_MODELS = re.compile(r"\b(acronyms?|both|the two|these terms|those terms|them)\b", re.I)
+
+
+ABOUT_A_MODEL = re.compile(r"\b(tell me (more )?about|explain|describe|what is|what's|meaning)\b", re.I)
+
+
+class QuestionAction(StoreAction, ABC):
+    """A free-form question. Before the intent's own answer: a quote follow-up ('and for 6k?'),
+    a subject the table doesn't cover ('defect rate with ODM?'), and a buyer's situation
+    ('1,200 dolls in ten weeks, doable?') are answered as such, whatever intent the NLU picked."""
+
+    def respond(self, dispatcher, tracker, snapshot):
+        events = context_events(dispatcher, tracker, snapshot)
+        if events is not None:
+            return events
+        if wants_questionnaire(tracker, snapshot):  # "OEM or ODM? ask away"
+            return [FollowupAction(QUESTIONNAIRE)]
+        text = latest_text(tracker)
+        facts = extract_facts(text).facts
+        plain_statement = not answers.is_question(text) or not (asked_factor(tracker, snapshot) or named_models(tracker))
+        if facts and plain_statement and may_start_questionnaire(tracker):
+            # "new baby-toy brand here, need teethers with our logo asap": facts about the buyer, no question
+            if len(facts) >= 2:
+                dispatcher.utter_message(text=understood_so_far(facts, buyer_profile(tracker), snapshot))
+            return [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]
+        return self.answer(dispatcher, tracker, snapshot)
+
+    @abstractmethod
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType]:
+        """The intent's own answer from the snapshot; return the events to apply."""
+
+
+class ActionAnswerFactor(QuestionAction):
+    """One row of the table for OEM, ODM or both; a named order size or deadline is also judged."""
+
+    def name(self) -> str:
+        return "action_answer_factor"
+
+    def answer(self, dispatcher, tracker, snapshot):
+        text = latest_text(tracker)
+        factor = asked_factor(tracker, snapshot)
+        models = named_models(tracker)
+        if factor is None and models:  # "tell me about ODM"
+            return answer_definition_events(dispatcher, snapshot, models)
+        if factor is None:  # nothing of the table named: not a question this assistant can answer
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        events = answer_factor_events(dispatcher, snapshot, factor, models, text)
+        judgement = feasibility_judgements(snapshot, text)
+        if judgement:
+            dispatcher.utter_message(text="\n\n".join(judgement))
+        return events
+
+
+class ActionAnswerFollowup(QuestionAction):
+    """'and for OEM?' / 'what about lead time?': resolved against the last question."""
+
+    def name(self) -> str:
+        return "action_answer_followup"
+
+    def answer(self, dispatcher, tracker, snapshot):
+        text = latest_text(tracker)
+        last_factor, last_model = tracker.get_slot("last_factor"), tracker.get_slot("last_model")
+        factor = asked_factor(tracker, snapshot)
+        models = named_models(tracker)
+        if not models and last_model and "other" in text.lower():
+            models = [other(last_model)]
+        elif not models and "both" not in text.lower() and last_model and factor:
+            models = [last_model]
+        if factor is None and (last_factor == "definition" or ABOUT_A_MODEL.search(text)):
+            return answer_definition_events(dispatcher, snapshot, models)
+        factor = factor or (last_factor if last_factor in snapshot.factors else None)
+        if factor is None:
+            if models:
+                return answer_definition_events(dispatcher, snapshot, models)
+            ask_which_factor(dispatcher)
+            return []
+        return answer_factor_events(dispatcher, snapshot, factor, models, text)
+
+
+class ActionAnswerDefinition(QuestionAction):
+    """What OEM / ODM stand for and mean."""
+
+    def name(self) -> str:
+        return "action_answer_definition"
+
+    def answer(self, dispatcher, tracker, snapshot):
+        text = latest_text(tracker)
+        models = named_models(tracker)
+        factor = asked_factor(tracker, snapshot)
+        if factor and (not models or not ABOUT_A_MODEL.search(text)):  # "what does MOQ mean?", "who is ODM for?"
+            return answer_factor_events(dispatcher, snapshot, factor, models, text)
+        if not models and not BOTH_MODELS.search(text):  # "what is dropshipping?"
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        return answer_definition_events(dispatcher, snapshot, models)
+
+
+class ActionAnswerComparison(QuestionAction):
+    """The whole table, or one row side by side when a factor is named."""
+
+    def name(self) -> str:
+        return "action_answer_comparison"
+
+    def answer(self, dispatcher, tracker, snapshot):
+        text = latest_text(tracker)
+        factor = asked_factor(tracker, snapshot)
+        if factor:
+            return answer_factor_events(dispatcher, snapshot, factor, list(MODELS), text)
+        return overview_events(dispatcher, tracker, snapshot)
+
+
+SOURCING_WORDS = re.compile(r"\b(need\w*|launch\w*|ready|deliver\w*|ship\w*|orders?|make|produc\w+|manufactur\w+|"
+                            r"factory|supplier|stock|shelves|sell\w*)\b", re.I)
+
+
+class ActionCheckFeasibility(QuestionAction):
+    """'Can I order 100 pieces?', 'I need them in 3 weeks': checked against the table's ranges."""
+
+    def name(self) -> str:
+        return "action_check_feasibility"
+
+    def answer(self, dispatcher, tracker, snapshot):
+        text = latest_text(tracker)
+        if not (answers.mentions_toys(text) or named_models(tracker) or answers.asks_feasibility(text)
+                or SOURCING_WORDS.search(text) or tracker.get_slot("last_factor")):
+            dispatcher.utter_message(response="utter_out_of_scope")  # "a table for two tonight?", "bitcoin this week?"
+            return []
+        extraction = extract_facts(text, asked=None if parse_weeks(text) is not None else "order_quantity")
+        if extraction.problem:  # a past date, a negative or absurd quantity
+            dispatcher.utter_message(text=extraction.problem)
+            return []
+        facts = {slot: value for slot, value in extraction.facts.items() if value != UNSURE}
+        if "order_quantity" not in facts and "weeks_to_launch" not in facts:
+            named_factor = asked_factor(tracker, snapshot)
+            if named_factor:  # "can I get exclusivity with ODM?": no figure to check, but a row to give
+                return answer_factor_events(dispatcher, snapshot, named_factor, named_models(tracker), text)
+            if not named_models(tracker) and not answers.asks_feasibility(text):  # "can u do my maths homework"
+                dispatcher.utter_message(response="utter_out_of_scope")
+                return []
+            dispatcher.utter_message(text=phrases.GIVE_A_FIGURE)
+            return []
+        return situation_events(dispatcher, tracker, snapshot, facts)
+
+
+class ActionCompareQuotes(StoreAction):
+    """Totals of two factory quotes at the buyer's quantity, and the break-even order size. A message
+    with fewer than two amounts was no quote: it is answered from its content instead."""
+
+    def name(self) -> str:
+        return "action_compare_quotes"
+
+    def respond(self, dispatcher, tracker, snapshot):
+        text = latest_text(tracker)
+        try:
+            comparison = parse_quotes(text)
+        except QuoteError as err:  # a changed figure of remembered quotes, else maybe no quote at all
+            answered = quote_followup_events(dispatcher, tracker, snapshot)
+            if answered is None and (count_amounts(text) < 2 or len(answers.models_in(text)) < 2):
+                answered = routed_events(dispatcher, tracker, snapshot)
+            if answered is None:
+                dispatcher.utter_message(text=str(err))
+            return answered or []
+        return compare_quotes_events(dispatcher, tracker, comparison, quote_quantities(text, tracker))

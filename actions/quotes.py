@@ -1,0 +1,90 @@
+"""Factory quotes: the comparison's events, and follow-ups against the quotes remembered in the
+`quotes` slot ('and for 6k?', 'what if the mould were $3,000?', 'double that')."""
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import asked_factor, latest_text
+from actions.records import store_chart
+from advisor.knowledge.store import MODELS, Snapshot
+from advisor.replies import answers
+from advisor.replies.charts import quote_chart
+from advisor.understanding.buyer_text import (
+    Quote,
+    QuoteComparison,
+    find_quantities,
+    normalise,
+    parse_weeks,
+    revise_quotes,
+)
+
+def quote_quantities(text: str, tracker: Tracker) -> list[float]:
+    """The order sizes to total two quotes at: said in the message ('totals at 5,000 and 10,000'),
+    else the profile's."""
+    clean = normalise(text)
+    said = [n.value for n in find_quantities(text) if n.cued or AT_QUANTITY.search(clean[:n.start])][:3]
+    remembered = (tracker.get_slot("quotes") or {}).get("quantities")
+    slot_quantity = tracker.get_slot("order_quantity")
+    return said or remembered or ([slot_quantity] if isinstance(slot_quantity, (int, float)) else [])
+
+
+AT_QUANTITY = re.compile(r"\b(?:totals?|costs?|prices?)\s+(?:at|for)\s+(?:\d+\s+(?:and|or|,)\s+)?$", re.I)
+
+
+def compare_quotes_events(dispatcher: CollectingDispatcher, tracker: Tracker, comparison: QuoteComparison,
+                          quantities: list[float]) -> list[EventType]:
+    """The quote comparison with its chart; the quotes are remembered for follow-ups ('and for 6k?')."""
+    reply, breakeven = answers.answer_quotes(comparison, quantities)
+    oem, odm = comparison.quotes["OEM"], comparison.quotes["ODM"]
+    quantity = quantities[0] if quantities else None
+    chart = store_chart(tracker.sender_id, "quote", quote_chart(oem, odm, quantity, breakeven, comparison.currency))
+    dispatcher.utter_message(text=reply, image=chart)
+    remembered = {"currency": comparison.currency, "quantities": quantities,
+                  "quotes": {code: [q.fixed, q.per_unit] for code, q in comparison.quotes.items()}}
+    return [SlotSet("quotes", remembered), SlotSet("last_factor", "quotes"), SlotSet("last_model", None)]
+
+
+def remembered_quotes(tracker: Tracker) -> QuoteComparison | None:
+    saved = tracker.get_slot("quotes")
+    if not isinstance(saved, dict) or set(saved.get("quotes") or {}) != set(MODELS):
+        return None
+    return QuoteComparison({code: Quote(code, *saved["quotes"][code]) for code in MODELS}, saved.get("currency"))
+
+
+def quote_followup_events(dispatcher: CollectingDispatcher, tracker: Tracker,
+                          snapshot: Snapshot) -> list[EventType] | None:
+    """'and for 6k?' right after a quote comparison: the remembered quotes at the new quantity;
+    None when the message is not such a follow-up."""
+    comparison = remembered_quotes(tracker)
+    text = latest_text(tracker)
+    if comparison is None or tracker.get_slot("last_factor") != "quotes":
+        return None
+    revised = revise_quotes(comparison, text)
+    if revised is not None:  # "what if the OEM tooling was $2,000?"
+        return compare_quotes_events(dispatcher, tracker, revised, quote_quantities(text, tracker))
+    if asked_factor(tracker, snapshot) not in (None, "unit_cost"):  # "which is cheaper at 6,000?" stays
+        return None
+    if parse_weeks(text) is not None:
+        return None
+    quantities = [n.value for n in find_quantities(text)] or scaled_quantities(text, tracker.get_slot("quotes"))
+    if quantities:
+        return compare_quotes_events(dispatcher, tracker, comparison, quantities[:3])
+    if QUOTE_RECALL.search(text):  # "remind me what the OEM quote was?"
+        return compare_quotes_events(dispatcher, tracker, comparison, tracker.get_slot("quotes").get("quantities") or [])
+    return None
+
+
+QUOTE_RECALL = re.compile(r"\b(quotes?|remind|again|recap)\b", re.I)
+
+
+SCALES = {"double": 2, "twice": 2, "triple": 3, "treble": 3, "half": 0.5, "halve": 0.5}
+
+
+def scaled_quantities(text: str, remembered: dict) -> list[float]:
+    """'what if we double that?' after quotes totalled at a quantity: that quantity scaled."""
+    scale = next((factor for word, factor in SCALES.items() if re.search(rf"\b{word}\b", text, re.I)), None)
+    return [quantity * scale for quantity in remembered.get("quantities") or []] if scale else []

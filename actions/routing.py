@@ -1,0 +1,203 @@
+"""Content first: what a message means from its words and the conversation, whatever intent the NLU
+picked (quotes, a subject next door, a situation, a follow-up, a model's downsides), and the events
+that answer it."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import QUESTIONNAIRE, asked_factor, latest_text, may_start_questionnaire, named_models
+from actions.quotes import compare_quotes_events, quote_followup_events, quote_quantities
+from actions.records import store_chart
+from advisor.knowledge.store import MODELS, Snapshot, other
+from advisor.replies import answers, phrases
+from advisor.replies.charts import launch_chart_from_store
+from advisor.replies.summary import comparison_table
+from advisor.understanding.buyer_text import QuoteError, normalise, parse_quantity, parse_quotes, parse_weeks
+
+def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType] | None:
+    """Messages whose meaning comes from their content or the context, whatever intent the NLU
+    picked: a quote follow-up, two quotes, a subject next door to the table, a buyer's situation.
+    None when the message is none of these."""
+    events = quote_followup_events(dispatcher, tracker, snapshot)
+    if events is not None:
+        return events
+    text = latest_text(tracker)
+    if len(named_models(tracker)) == 2 and len(answers.models_in(text)) == 2:
+        try:
+            return compare_quotes_events(dispatcher, tracker, parse_quotes(text), quote_quantities(text, tracker))
+        except QuoteError:
+            pass  # not two quotes: an ordinary question naming both models
+    sides = answers.asks_sides(text)
+    if sides:  # "downsides?", "what would we give up?": read off the table's cells
+        return sides_events(dispatcher, tracker, snapshot, sides)
+    factor = asked_factor(tracker, snapshot)
+    situation = answers.situation_in(text, factor, snapshot)
+    if situation and answers.asks_which_model(text):  # "Amazon FBA test run, 300 units asap: OEM or ODM?"
+        return situation_events(dispatcher, tracker, snapshot, situation)
+    topic = answers.not_covered_topic(text)
+    next_door = factor or named_models(tracker) or tracker.get_slot("last_factor") or answers.mentions_toys(text)
+    if topic and next_door:  # next door to the table, not off-topic
+        dispatcher.utter_message(text=answers.answer_not_covered(snapshot, topic, factor, text))
+        return [SlotSet("last_factor", factor or topic.related[0]), SlotSet("last_model", None)]
+    statement = not answers.is_question(text) and may_start_questionnaire(tracker)  # the questionnaire takes it
+    if situation and not statement and not (factor == "best_for" and answers.audience_named(text, snapshot)):
+        return situation_events(dispatcher, tracker, snapshot, situation)
+    if factor is None and answers.asks_for_overview(text):
+        return overview_events(dispatcher, tracker, snapshot)
+    return followup_events(dispatcher, tracker, snapshot, factor)
+
+
+def sides_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot, sides: str) -> list[EventType]:
+    """A model's downsides or upsides: the model named, else the one just talked about or recommended,
+    else both."""
+    named = named_models(tracker)
+    fallback = tracker.get_slot("last_model") or tracker.get_slot("recommendation")
+    models = named if len(named) == 1 else [fallback] if fallback and not named else list(MODELS)
+    dispatcher.utter_message(text="\n".join(answers.answer_sides(snapshot, model, sides) for model in models))
+    return [SlotSet("last_factor", None), SlotSet("last_model", models[0] if len(models) == 1 else None)]
+
+
+BOTH_MODELS_ASK = re.compile(r"\b(each|both|the two|at scale|in bulk|compared?|vs|versus|difference|gap)\b")
+
+
+FOLLOWUP_START = re.compile(r"^\W*(?:and|so|what about|how about|also|plus)\b")
+
+
+FOLLOWUP_ASKS = re.compile(r"^\W*(?:and|so|ok|okay|but)?\W*(?:how (?:low|high|long|short|much|many|big|fast|slow)|"
+                           r"by how much|what(?:'s| is) the (?:gap|difference)|the gap|difference)\b")
+
+
+def followup_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
+                    factor: str | None) -> list[EventType] | None:
+    """A few words after a factual answer that only make sense against it: 'oem?', 'how low?',
+    'by how much?' -> the same row again (for the model named, else both)."""
+    last_factor, text = tracker.get_slot("last_factor"), latest_text(tracker)
+    words = re.findall(r"[\w']+", normalise(text))
+    if last_factor not in snapshot.factors or len(words) > 5:
+        return None
+    models = answers.models_in(text)
+    last_model = tracker.get_slot("last_model")
+    if not models and last_model and re.search(r"\b(the )?other( one)?\b", normalise(text)):
+        models = [other(last_model)]  # "the other one?"
+        return answer_factor_events(dispatcher, snapshot, factor or last_factor, models, text)
+    if factor:  # "and the time?": the row named, for the model talked about; "and at scale?", "for each?": both
+        if not FOLLOWUP_START.search(normalise(text)):
+            return None
+        if not models and last_model and not BOTH_MODELS_ASK.search(normalise(text)):
+            models = [last_model]
+        return answer_factor_events(dispatcher, snapshot, factor, models, text)
+    bare_model = models and all(w in ("and", "what", "about", "for", "how", "the", "with", "then", "so") or
+                                answers.models_in(w) for w in words)
+    if not (bare_model or FOLLOWUP_ASKS.search(normalise(text))):
+        return None
+    return answer_factor_events(dispatcher, snapshot, last_factor, models, text)
+
+
+def wants_questionnaire(tracker: Tracker, snapshot: Snapshot) -> bool:
+    """A request for the recommendation itself that names no row: the questionnaire, not an answer."""
+    text = latest_text(tracker)
+    factor = asked_factor(tracker, snapshot)
+    about_the_buyer = factor == "best_for" and not answers.audience_named(text, snapshot)
+    return (answers.asks_for_recommendation(text) and (factor is None or about_the_buyer)
+            and not answers.asks_for_overview(text) and may_start_questionnaire(tracker))
+
+
+def routed_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
+                  needs_model: bool = False) -> list[EventType] | None:
+    """An answer from the message's content alone, for a message the NLU was unsure of (or called
+    out of scope: then only when it names OEM/ODM too). None when nothing of the table is asked."""
+    events = context_events(dispatcher, tracker, snapshot)
+    if events is not None:
+        return events
+    if wants_questionnaire(tracker, snapshot):
+        return [FollowupAction(QUESTIONNAIRE)]
+    text = latest_text(tracker)
+    factor, models = asked_factor(tracker, snapshot), named_models(tracker)
+    in_context = tracker.get_slot("last_factor") in snapshot.factors  # "how long does the slower one take?"
+    if needs_model and not models and not (factor and in_context):
+        return None
+    if factor:
+        return answer_factor_events(dispatcher, snapshot, factor, models, text)
+    if answers.asks_for_overview(text) and (models or not needs_model):
+        return overview_events(dispatcher, tracker, snapshot)
+    if answers.models_in(text) and (not needs_model or answers.DEFINITION_ASK.search(normalise(text))):
+        return answer_definition_events(dispatcher, snapshot, answers.models_in(text))
+    return None
+
+
+def situation_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
+                     facts: dict, questionnaire_follows: bool = False) -> list[EventType]:
+    """Which model fits the buyer's situation, with the launch chart when a date is given. When the
+    buyer asks which model to take, the questionnaire follows for the full recommendation (with the
+    facts already given); a feasibility check ("is that doable?") gets an offer of it instead."""
+    weeks = facts.get("weeks_to_launch")
+    chart = store_chart(tracker.sender_id, "launch", launch_chart_from_store(snapshot, date.today(), weeks)) \
+        if isinstance(weeks, (int, float)) and weeks > 0 else None
+    starts_questionnaire = not questionnaire_follows and may_start_questionnaire(tracker) and (
+        answers.asks_which_model(latest_text(tracker)))
+    asks_next = questionnaire_follows or starts_questionnaire
+    text, pointed_to = answers.answer_situation(snapshot, facts, offer=not asks_next)
+    dispatcher.utter_message(text=f"{text}\n{phrases.QUESTIONNAIRE_FOLLOWS}" if asks_next else text, image=chart)
+    events = [SlotSet("last_factor", "development_time" if weeks else "moq"), SlotSet("last_model", pointed_to)]
+    if starts_questionnaire:
+        events += [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]
+    return events
+
+
+FACTOR_BUTTONS = [("MOQ", "What is the MOQ for OEM and ODM?"),
+                  ("Development time", "How long does development take for OEM and ODM?"),
+                  ("Cost", "Which is cheaper, OEM or ODM?"),
+                  ("IP ownership", "Who owns the design with OEM and ODM?"),
+                  ("Risk", "Which is riskier, OEM or ODM?")]
+
+
+def ask_which_factor(dispatcher: CollectingDispatcher) -> None:
+    dispatcher.utter_message(text=phrases.WHICH_FACTOR,
+                             buttons=[{"title": title, "payload": payload} for title, payload in FACTOR_BUTTONS])
+
+
+def answer_factor_events(dispatcher: CollectingDispatcher, snapshot: Snapshot, factor: str,
+                         models: list[str], text: str) -> list[EventType]:
+    """The asked row (or every row the message lists: 'MOQ and lead time side by side'), one message."""
+    listed = answers.factors_listed(text, snapshot)
+    if factor in listed:
+        dispatcher.utter_message(text="\n".join(answers.answer_factor(snapshot, key, models, text)[0] for key in listed))
+        return [SlotSet("last_factor", listed[-1]), SlotSet("last_model", models[0] if len(models) == 1 else None)]
+    reply, pointed_to = answers.answer_factor(snapshot, factor, models, text)
+    dispatcher.utter_message(text=reply)
+    focus = models[0] if len(models) == 1 else pointed_to  # what "that one" means next
+    return [SlotSet("last_factor", factor), SlotSet("last_model", focus)]
+
+
+def answer_definition_events(dispatcher: CollectingDispatcher, snapshot: Snapshot,
+                             models: list[str]) -> list[EventType]:
+    dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
+    return [SlotSet("last_factor", "definition"), SlotSet("last_model", models[0] if len(models) == 1 else None)]
+
+
+def overview_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType]:
+    """The whole comparison (a Markdown table on the web page, one line per row elsewhere), or every
+    row for the one model named ("everything about OEM in one go")."""
+    models = answers.models_in(latest_text(tracker))
+    if len(models) == 1:
+        dispatcher.utter_message(text=answers.answer_overview(snapshot, models))
+        return [SlotSet("last_factor", None), SlotSet("last_model", models[0])]
+    web_page = tracker.get_latest_input_channel() == "socketio"  # draws Markdown tables
+    dispatcher.utter_message(text=comparison_table(snapshot) if web_page else answers.answer_overview(snapshot))
+    return [SlotSet("last_factor", None), SlotSet("last_model", None)]
+
+
+def feasibility_judgements(snapshot: Snapshot, text: str) -> list[str]:
+    """Judgements of an order size and/or a launch time named (with their words) in a row question."""
+    weeks, quantity = parse_weeks(text), parse_quantity(text)
+    replies = []
+    if quantity is not None and quantity >= 1:
+        replies.append(answers.answer_quantity_feasibility(snapshot, quantity))
+    if weeks is not None:
+        replies.append(answers.answer_time_feasibility(snapshot, weeks) if weeks > 0 else phrases.DATE_PASSED)
+    return replies
