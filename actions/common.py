@@ -57,7 +57,7 @@ class StoreAction(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        snapshot = readable_snapshot()
+        snapshot = readable_snapshot(self.name())
         if snapshot is None:
             dispatcher.utter_message(text=phrases.STORE_UNAVAILABLE)
             return []
@@ -68,12 +68,12 @@ class StoreAction(Action, ABC):
         """Reply from the snapshot; return the events to apply."""
 
 
-def readable_snapshot() -> Snapshot | None:
-    """The knowledge store's snapshot, or None (logged) when it cannot be read."""
+def readable_snapshot(action_name: str) -> Snapshot | None:
+    """The knowledge store's snapshot, or None (logged for the action) when it cannot be read."""
     try:
         return default_store().snapshot()
     except (SQLAlchemyError, LookupError, OSError) as err:
-        logger.error("knowledge store unavailable: %s", err)
+        logger.error("knowledge store unavailable for %s: %s", action_name, err)
         return None
 
 

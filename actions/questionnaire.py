@@ -61,7 +61,7 @@ class ActionUpdateProfile(Action):
 
     async def run(self, dispatcher, tracker, domain):
         text = latest_text(tracker)
-        snapshot = readable_snapshot()
+        snapshot = readable_snapshot(self.name())
         followup = quote_followup_events(dispatcher, tracker, snapshot) if snapshot else None
         if followup is not None:  # "and for 6k?" after a quote comparison: not a change of the order
             return followup + [FollowupAction(ACTION_LISTEN)]
@@ -108,7 +108,7 @@ class ValidateBuyerProfileForm(FormValidationAction):
     async def run(self, dispatcher, tracker, domain):
         asked = tracker.get_slot("requested_slot")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        snapshot = readable_snapshot() if asked else None
+        snapshot = readable_snapshot(self.name()) if asked else None
         followup = quote_followup_events(dispatcher, tracker, snapshot) \
             if snapshot and asked != "order_quantity" else None
         if followup is not None:  # "so at our 600 units?" right after quotes: their totals; the question stays

@@ -28,7 +28,7 @@ from dotenv import load_dotenv
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from advisor.paths import BUILD_DIR, PROJECT_DIR, WEB_DIR
-from advisor.replies.summary import PROFILE_LABELS
+from advisor.vocabulary import PROFILE_FIELDS
 from rasa_runtime.settings import tracker_db_url
 
 DEFAULT_DAYS = 30
@@ -42,7 +42,7 @@ TOP_FALLBACKS = 10
 def questionnaire() -> dict[str, str]:
     """The questionnaire's slots in the order asked (domain.yml), with their short labels."""
     domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text())
-    return {slot: PROFILE_LABELS[slot] for slot in domain["forms"]["buyer_profile_form"]["required_slots"]}
+    return {slot: PROFILE_FIELDS[slot].label for slot in domain["forms"]["buyer_profile_form"]["required_slots"]}
 
 
 @dataclass
