@@ -212,6 +212,13 @@ def test_dates_buyers_write(text, weeks):
      (5000, 0.8), (150, 1.3)),
     ("OEM and ODM both charge $3/unit; OEM adds $2,000 tooling, ODM $200 setup", (2000, 3.0), (200, 3.0)),
     ("OEM | mould 7,000 | 0.95/pc ; ODM | setup 500 | 1.60/pc", (7000, 0.95), (500, 1.6)),
+    # a decimal before a unit noun is a price; a fixed cost's label is not the next amount's
+    ("OEM: 3500 mould / 1.10 unit. ODM: 250 setup / 1.75 unit.", (3500, 1.1), (250, 1.75)),
+    ("ODM: 2k setup, 5 bucks a piece. OEM: 7.5k tooling, 3 bucks.", (7500, 3.0), (2000, 5.0)),
+    # a shared price said first; labels before their figures; "at $X tooling"; an order size among prices
+    ("Both came back at $1.80 a unit, but OEM wants $3,000 tooling and ODM $300 setup", (3000, 1.8), (300, 1.8)),
+    ("mould 12k / unit 2.00 (OEM) vs setup 1k / unit 2.90 (ODM)", (12000, 2.0), (1000, 2.9)),
+    ("OEM at $9k tooling and $1.10/unit, ODM at $800 + $1.70/unit, totals at 4,000?", (9000, 1.1), (800, 1.7)),
 ])
 def test_quotes_in_the_formats_buyers_write(text, oem, odm):
     quotes = parse_quotes(text).quotes

@@ -286,7 +286,8 @@ def describe_weeks(weeks: float) -> str:
 _MONEY = re.compile(
     r"(?P<neg>(?<![\w\s])-|(?<=\s)-(?=[$€£\d]))?(?P<cur_before>[$€£]|usd|us\$|eur|gbp|rmb|cny)?\s*(?P<amount>\d+(?:[.,]\d{1,2})?)(?!\d)\s*(?P<k>k\b)?"
     r"\s*(?P<cur_after>usd|eur|gbp|rmb|cny|dollars?|bucks|euros?|pounds?|\$|€|£)?(?P<cents>\s*(?:cents?|¢))?"
-    r"(?P<per_unit>\s*(?:/|per|a|an|each)\s*(?:unit|pc|pcs|piece|item|toy|ea|u)\b|\s*(?:each|apiece|ea|a pop)\b)?")
+    r"(?P<per_unit>\s*(?:/|per|a|an|each)\s*(?:unit|pc|pcs|piece|item|toy|ea|u)\b(?!\s*[:=]?\s*[$€£]?\d)"
+    r"|\s*(?:each|apiece|ea|a pop)\b)?")
 _PER_UNIT_AFTER = re.compile(rf"\s*(?:(?:/|per|a|an)\s*(?:{_QUANTITY_NOUNS})|unit|pc|pcs|piece|apiece)\b"
                              rf"(?!{_LABELS_NEXT_FIGURE})")
 _PER_UNIT_BEFORE = re.compile(r"(?:\b(unit price|unit cost|per[- ]unit|per[- ]piece|price per \w+|cost per \w+|"
@@ -296,6 +297,7 @@ _PER_UNIT_BEFORE = re.compile(r"(?:\b(unit price|unit cost|per[- ]unit|per[- ]pi
 _FIXED_WORDS = re.compile(r"\b(tooling|mould|mold|moulds|molds|setup|set-up|set up|fees?|nre|development|"
                           r"design fee|one-off|one off|upfront|up-front|up front|fixed|sampling|samples?|"
                           r"engineering|start-up cost|startup cost|initial)\b")
+_LABEL_AFTER = re.compile(rf"\s*(?:{_FIXED_WORDS.pattern})")
 _CURRENCY_NAMES = {"$": "$", "usd": "$", "us$": "$", "dollar": "$", "dollars": "$", "bucks": "$", "€": "€",
                    "eur": "€", "euro": "€", "euros": "€", "£": "£", "gbp": "£", "pound": "£", "pounds": "£",
                    "rmb": "¥", "cny": "¥"}
@@ -344,6 +346,8 @@ def _looks_like_money(text: str, match: re.Match) -> bool:
 
 def _is_per_unit(segment: str, match: re.Match) -> bool:
     same_clause_before = re.split(r"[;|\n]", segment[max(0, match.start() - 24):match.start()])[-1]
+    if not match.group("per_unit") and _LABEL_AFTER.match(segment, match.end()):
+        return False  # "at $20k tooling": the word after the amount names it
     return bool(match.group("per_unit") or _PER_UNIT_AFTER.match(segment, match.end())
                 or _PER_UNIT_BEFORE.search(same_clause_before))
 
@@ -354,7 +358,7 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
     previous_end = 0
     for m in _MONEY.finditer(segment):
         has_currency = m.group("cur_before") or m.group("cur_after")
-        if not m.group("amount") or not has_currency and re.match(
+        if not m.group("amount") or not has_currency and "." not in m.group("amount") and re.match(
                 rf"\s*-?\s*(?:{_QUANTITY_NOUNS})\b(?!{_LABELS_NEXT_FIGURE})", segment[m.end():]):
             continue  # not money: "at 10000 units" is the order size
         if re.match(r"\s*(?:%|percent|weeks?|months?|days?|years?)\b", segment[m.end():]) or (
@@ -365,6 +369,10 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
         if not has_currency and re.search(r"\b(quote|option|offer|supplier|factory|no\.?|number|#)\s*$",
                                           segment[max(0, m.start() - 12):m.start()]):
             continue  # "Quote 1 (OEM)" numbers the quote
+        if (not _looks_like_money(segment, m) and re.search(r"[$€£]", segment) and re.search(
+                r"\b(totals?|costs?|at|for)\s*$", segment[max(0, m.start() - 12):m.start()])
+                and not _LABEL_AFTER.match(segment, m.end())):
+            continue  # "..., ODM at $1,000 + $1.40/unit. Totals at 10,000?": an order size among priced figures
         amount = _amount(m)
         if m.group("neg"):
             raise QuoteError(f"The {code} quote has a negative amount ({m.group(0).strip()}); prices can't be negative.")
@@ -372,22 +380,27 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
             if cur:
                 currencies.add(_CURRENCY_NAMES.get(cur, cur))
         following = re.split(r"[$€£\d]", segment[m.end():m.end() + 24])[0]  # up to the next amount
-        before = segment[max(previous_end, m.start() - 24):m.start()]  # since the amount before
+        before = _LABEL_AFTER.sub("", segment[max(previous_end, m.start() - 24):m.start()], count=1) \
+            if previous_end else segment[max(0, m.start() - 24):m.start()]  # since the amount before, less its label
         previous_end = m.end()
-        if _is_per_unit(segment, m) or m.group("cents"):
-            unit_amounts.append(amount)
+        marked_after = m.group("per_unit") or m.group("cents") or _PER_UNIT_AFTER.match(segment, m.end())
+        if marked_after or _is_per_unit(segment, m):
+            unit_amounts.append((not marked_after, amount))  # "/unit" after the amount beats "at" before it
         elif _FIXED_WORDS.search(before + " " + following):
             fixed_amounts.append(amount)
         else:
             unmarked.append(amount)
     if not unit_amounts and unmarked:  # "ODM $500 + $3.40": the smallest unmarked amount is the unit price
-        unit_amounts.append(min(unmarked))
+        unit_amounts.append((True, min(unmarked)))
         unmarked.remove(min(unmarked))
     if not unit_amounts:
         raise QuoteError(f"I couldn't find a per-unit price in the {code} quote; write it like '$2.10/unit'.")
-    if unit_amounts[0] == 0:
+    unit_amounts.sort(key=lambda weak_and_amount: weak_and_amount[0])  # stable: the first clearly marked one
+    per_unit = unit_amounts[0][1]
+    unmarked += [amount for weak, amount in unit_amounts[1:] if weak]  # "ODM at $1,000 + $1.40/unit"
+    if per_unit == 0:
         raise QuoteError(f"The {code} per-unit price is zero; please give the real unit price.")
-    return Quote(code, sum(fixed_amounts) + sum(unmarked), unit_amounts[0])
+    return Quote(code, sum(fixed_amounts) + sum(unmarked), per_unit)
 
 
 _PRICE_MARK = re.compile(r"[$€£]|\b(usd|eur|gbp|dollars?|euros?|pounds?|per|each|unit|pc|apiece|cents?|"
@@ -412,6 +425,9 @@ def _quote_segments(text: str, marks: list[tuple[int, int, str]]) -> list[tuple[
                 segments[-1][1] += " ; " + clause
         return [(code, clause) for code, clause in segments]
     before_first_name = text[:marks[0][0]]
+    if re.search(r"\bboth\b", before_first_name):  # "both quoted $2.50 a unit, but OEM has ...": shared
+        return [("OEM", before_first_name), ("ODM", before_first_name)] + [
+            (code, text[end: marks[i + 1][0] if i + 1 < len(marks) else len(text)]) for i, (_, end, code) in enumerate(marks)]
     if any(_looks_like_money(before_first_name, m) for m in _MONEY.finditer(before_first_name)):
         return [(code, text[marks[i - 1][1] if i else 0: start]) for i, (start, _, code) in enumerate(marks)]
     return [(code, text[end: marks[i + 1][0] if i + 1 < len(marks) else len(text)])
