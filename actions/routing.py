@@ -32,6 +32,10 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
             return compare_quotes_events(dispatcher, tracker, parse_quotes(text), quote_quantities(text, tracker))
         except QuoteError:
             pass  # not two quotes: an ordinary question naming both models
+    checked = answers.model_checked(text)
+    if checked:  # "is ODM the one where the factory already has the designs?"
+        dispatcher.utter_message(text=answers.answer_model_check(snapshot, *checked))
+        return [SlotSet("last_factor", "definition"), SlotSet("last_model", checked[1])]
     sides = answers.asks_sides(text)
     if sides:  # "downsides?", "what would we give up?": read off the table's cells
         return sides_events(dispatcher, tracker, snapshot, sides)

@@ -251,6 +251,27 @@ def answer_factor(snapshot: Snapshot, factor: str, models: list[str], text: str 
     return "\n".join(lines), pointed_to
 
 
+_CHECK_ASK = re.compile(r"^\W*(?:so\W+)?(?:is|isn'?t|isnt|was)\s+(?:\w+\s+)?(?:really\s+|basically\s+|just\s+)?"
+                        r"(?:the one|the model|the option|the route|the type|the kind|the arrangement|the setup|"
+                        r"the approach|where|when|if)\b|\b(?:right|correct)\W*$")
+
+
+def model_checked(text: str) -> tuple[str, str] | None:
+    """'is OEM the one where I bring my own design?': (the model named, the model described), when the
+    buyer checks a name against a description."""
+    clean = normalise(text or "")
+    named, described = models_in(clean), models_described(clean)
+    if len(named) == 1 and len(described) == 1 and _CHECK_ASK.search(clean):
+        return named[0], described[0]
+    return None
+
+
+def answer_model_check(snapshot: Snapshot, named: str, described: str) -> str:
+    """Yes (or no, and which one it is), then that model's definition."""
+    lead = f"Yes, that's {named}." if named == described else f"No, that's {described}, not {named}."
+    return f"{lead}\n{answer_definition(snapshot, [described])}"
+
+
 def answer_definition(snapshot: Snapshot, models: list[str]) -> str:
     """What OEM/ODM stand for and mean, from the article's defining paragraphs."""
     models = models or list(MODELS)
