@@ -13,11 +13,11 @@ import uuid
 
 import pytest
 
-from conftest import PROJECT_DIR, start_assistant, stop_assistant
+from advisor.paths import PROJECT_DIR
 from launcher.processes import descendants, free_port
 from rasa_runtime.hooks import ACTION_UNAVAILABLE
 from rasa_runtime.ports import command_line, port_holders, port_in_use
-from test_faults import action_server_pid, action_server_port, wait_until
+from tests.support.assistant import action_server_pid, action_server_port, start_assistant, stop_assistant, wait_until
 
 pytestmark = pytest.mark.server
 

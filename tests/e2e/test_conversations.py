@@ -8,8 +8,10 @@ import pytest
 
 from advisor.knowledge.ingest import DEFAULT_CATALOG, DEFAULT_SOURCE, ingest
 from advisor.knowledge.store import make_engine
-from buyer_dialogue import answer_questionnaire, asked_slot
-from conftest import PROJECT_DIR, built_store, nlu_examples, start_assistant, stop_assistant
+from advisor.paths import PROJECT_DIR
+from tests.support.assistant import start_assistant, stop_assistant
+from tests.support.dialogue import answer_questionnaire, asked_slot
+from tests.support.project import built_store, nlu_examples
 
 pytestmark = pytest.mark.server
 

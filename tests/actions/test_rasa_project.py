@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from conftest import MODEL, PROJECT_DIR, nlu_examples
+from advisor.paths import PROJECT_DIR
+from tests.support.project import nlu_examples
 
 RASA = str(Path(sys.executable).parent / "rasa")
 # Responses that only Rasa's built-in actions send (form questions, fallback, restart), or that our
@@ -37,18 +38,10 @@ def test_data_validates_without_warnings():
     assert "No story structure conflicts found" in output
 
 
-def test_test_stories_pass(tmp_path):
-    result = rasa("test", "core", "--stories", "tests/stories", "--model", str(MODEL),
-                  "--out", str(tmp_path), "--fail-on-prediction-errors")
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-3000:]
-    failed = tmp_path / "failed_test_stories.yml"
-    assert not failed.exists() or "story:" not in failed.read_text(), failed.read_text()
-
-
 def test_held_out_sets_are_never_trained_on():
     trained = set().union(*(nlu_examples(p) for p in (PROJECT_DIR / "data" / "nlu").glob("*.yml")))
-    held_out = nlu_examples(PROJECT_DIR / "tests" / "nlu" / "holdout.yml") | nlu_examples(PROJECT_DIR / "bench" / "out_of_scope.yml")
+    held_out = (nlu_examples(PROJECT_DIR / "tests" / "nlu" / "holdout.yml")
+                | nlu_examples(PROJECT_DIR / "bench" / "out_of_scope.yml"))
     assert len(held_out) > 250 and held_out.isdisjoint(trained), sorted(held_out & trained)
 
 

@@ -6,7 +6,7 @@ import math
 import os
 import re
 import signal
-from typing import Callable
+from collections.abc import Callable
 
 from advisor.understanding.buyer_text import UNSURE
 from advisor.vocabulary import PROFILE_SLOTS

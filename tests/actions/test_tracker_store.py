@@ -3,23 +3,16 @@ stores, reads back what Rasa's store reads, and never answers from memory when t
 something newer (another Rasa instance, or Rasa's own store, wrote to the conversation)."""
 from __future__ import annotations
 
-import asyncio
-import os
 import sqlite3
-import subprocess
-import sys
 import time
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from conftest import PROJECT_DIR
 from rasa_runtime.tracker_store import RememberingSQLTrackerStore
-
-DOMAIN = Domain.load(str(PROJECT_DIR / "domain.yml"))
+from tests.support.trackers import DOMAIN, purge, run, say
 
 
 @pytest.fixture()
@@ -27,29 +20,9 @@ def database_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'trackers.db'}"
 
 
-def run(coroutine):
-    return asyncio.run(coroutine)
-
-
-def user_turn(text: str, intent: str, timestamp: float) -> list:
-    return [UserUttered(text, {"name": intent, "confidence": 0.9}, timestamp=timestamp),
-            ActionExecuted("action_answer_question", timestamp=timestamp + 0.1),
-            BotUttered(f"answer to {text}", timestamp=timestamp + 0.2),
-            ActionExecuted("action_listen", timestamp=timestamp + 0.3)]
-
-
 def event_dicts(tracker: DialogueStateTracker | None) -> list[dict]:
     assert tracker is not None
     return [event.as_dict() for event in tracker.events]
-
-
-def say(store, sender: str, text: str, timestamp: float) -> DialogueStateTracker:
-    """One message as Rasa handles it: retrieve (or create), append the turn's events, save."""
-    tracker = run(store.retrieve(sender)) or DialogueStateTracker(sender, DOMAIN.slots)
-    for event in user_turn(text, "ask_factor", timestamp):
-        tracker.update(event)
-    run(store.save(tracker))
-    return tracker
 
 
 def test_reads_and_writes_exactly_what_rasas_sql_store_does(database_url):
@@ -101,12 +74,6 @@ def test_sqlite_file_uses_write_ahead_logging(database_url, tmp_path):
     say(RememberingSQLTrackerStore(DOMAIN, host=database_url), "buyer", "first", 1000)
     with sqlite3.connect(tmp_path / "trackers.db") as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-
-
-def purge(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "operations.purge_trackers", *args],
-                          env=dict(os.environ, TRACKER_DB_URL=database_url), capture_output=True, text=True,
-                          timeout=120)
 
 
 def test_purge_deletes_only_idle_conversations_even_ones_a_running_store_remembers(database_url):

@@ -15,12 +15,12 @@ import yaml
 from playwright.sync_api import expect
 from sqlalchemy import inspect, select
 
-from advisor.vocabulary import PROFILE_SLOTS
 from advisor.decision import BuyerProfile, recommend
 from advisor.knowledge.store import Base, KnowledgeStore, make_engine
-from buyer_dialogue import ODM_BUYER, OPENING, answer_questionnaire, invalid_slots
-from conftest import PROJECT_DIR
-from test_web_chat import ask, open_chat, page, replies  # noqa: F401  (page is a fixture)
+from advisor.paths import PROJECT_DIR
+from advisor.vocabulary import PROFILE_SLOTS
+from tests.support.browser import ask, open_chat, replies
+from tests.support.dialogue import ODM_BUYER, OPENING, answer_questionnaire, invalid_slots
 
 pytestmark = pytest.mark.server
 

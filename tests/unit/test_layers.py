@@ -6,7 +6,8 @@ from pathlib import Path
 
 from advisor.paths import PROJECT_DIR
 
-ABOVE_THE_CORE = ("rasa", "rasa_sdk", "actions", "channels", "rasa_runtime", "launcher", "operations", "cluster", "bench")
+ABOVE_THE_CORE = ("rasa", "rasa_sdk", "actions", "channels", "rasa_runtime", "launcher", "operations", "cluster",
+                  "bench")
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -7,8 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import fallback, questionnaire, questions, recommendation
 from advisor.knowledge import store as store_module
-from advisor.replies import phrases
 from advisor.knowledge.store import KnowledgeStore
+from advisor.replies import phrases
 
 PROFILE = {"own_design": "no", "ip_importance": "low", "order_quantity": 200.0, "weeks_to_launch": 4.0,
            "budget": "limited", "business_stage": "startup"}
@@ -65,7 +65,8 @@ async def test_follow_up_without_any_context_asks_which_factor():
 
 
 async def test_definition_of_both_acronyms():
-    text, _, _ = await run(questions.ActionAnswerDefinition(), make_tracker("what do those acronyms mean", "ask_definition"))
+    text, _, _ = await run(questions.ActionAnswerDefinition(),
+                           make_tracker("what do those acronyms mean", "ask_definition"))
     assert "Original Equipment Manufacturer" in text and "Original Design Manufacturer" in text
 
 
@@ -74,7 +75,8 @@ async def test_definition_of_both_acronyms():
     ("what about ODM", {"last_factor": "development_time", "last_model": "OEM"}, "2-4 weeks", "3-6 months"),
     ("and the other one?", {"last_factor": "risk", "last_model": "OEM"}, "Lower (proven designs", "Higher ("),
     ("and lead time?", {"last_factor": "moq", "last_model": "ODM"}, "2-4 weeks", "3-6 months"),
-    ("and OEM?", {"last_factor": "definition", "last_model": "ODM"}, "Original Equipment Manufacturer", "Design Manufacturer"),
+    ("and OEM?", {"last_factor": "definition", "last_model": "ODM"}, "Original Equipment Manufacturer",
+     "Design Manufacturer"),
 ])
 async def test_follow_ups_resolve_against_the_last_question(said, slots, expected, absent):
     text, _, _ = await run(questions.ActionAnswerFollowup(), make_tracker(said, "ask_followup", slots))
@@ -167,7 +169,8 @@ async def test_form_explains_an_invalid_value():
 
 
 async def test_form_takes_an_answer_to_another_question_and_asks_again():
-    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(), form_tracker("tight budget", "order_quantity"))
+    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(),
+                                form_tracker("tight budget", "order_quantity"))
     assert text == "" and slot_events(events) == {"budget": "limited", "order_quantity": None}
 
 
@@ -223,7 +226,8 @@ async def test_explain_before_any_recommendation():
 
 
 async def test_why_after_a_factual_answer_gives_the_rows_reasons():
-    text, _, _ = await run(recommendation.ActionExplain(), make_tracker("why is that?", "ask_why", {"last_factor": "risk"}))
+    text, _, _ = await run(recommendation.ActionExplain(),
+                           make_tracker("why is that?", "ask_why", {"last_factor": "risk"}))
     assert "design investment, longer timeline" in text and "proven designs" in text
     assert "Risk Level\" row" in text and "haven't made a recommendation" in text
 
@@ -262,13 +266,15 @@ async def test_an_unclear_message_naming_a_row_is_answered_from_its_content():
 
 
 async def test_an_unclear_message_naming_nothing_gets_did_you_mean_with_concrete_questions():
-    text, _, buttons = await run(fallback.ActionAnswerUnclear(), make_tracker("hmm and the other bit then", "nlu_fallback"))
+    text, _, buttons = await run(fallback.ActionAnswerUnclear(),
+                                 make_tracker("hmm and the other bit then", "nlu_fallback"))
     assert "Did you mean" in text and "only help with" in text
     assert buttons[0]["payload"] == "Help me choose between OEM and ODM"
 
 
 async def test_out_of_scope_naming_a_model_and_a_neighbouring_subject_says_the_table_does_not_cover_it():
-    text, _, _ = await run(fallback.ActionOutOfScope(), make_tracker("is it legal to rebrand an ODM toy", "out_of_scope"))
+    text, _, _ = await run(fallback.ActionOutOfScope(),
+                           make_tracker("is it legal to rebrand an ODM toy", "out_of_scope"))
     assert "doesn't cover legal questions" in text and "Design Ownership" in text
     text, _, _ = await run(fallback.ActionOutOfScope(), make_tracker("can you order me a pizza", "out_of_scope"))
     assert text == "<utter_out_of_scope>"

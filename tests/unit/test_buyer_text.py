@@ -33,7 +33,8 @@ def test_quantities(text, asked, expected):
 @pytest.mark.parametrize("text, weeks", [
     ("in 4 weeks", 4), ("6 months", 26), ("half a year", 26), ("in 10 days", 10 / 7), ("a year", 52),
     ("two months", 52 / 12 * 2), ("asap", 1), ("no rush", 52), ("next month", 52 / 12),
-    ("by March 1", (date(2027, 3, 1) - TODAY).days / 7), ("by the end of january", (date(2027, 1, 31) - TODAY).days / 7),
+    ("by March 1", (date(2027, 3, 1) - TODAY).days / 7),
+    ("by the end of january", (date(2027, 1, 31) - TODAY).days / 7),
     ("by christmas", (date(2026, 12, 25) - TODAY).days / 7), ("2027-02-01", (date(2027, 2, 1) - TODAY).days / 7),
     ("we have 8 wks", 8), ("nothing about time", None),
 ])
@@ -138,7 +139,7 @@ def test_invalid_quotes_get_a_clear_message(text, message):
         parse_quotes(text)
 
 
-# ------------------------------------------------------------------ kinds of message buyers write (issue: understanding)
+# ----------------------------------------------------------------- kinds of message buyers write (issue: understanding)
 
 @pytest.mark.parametrize("text, asked, expected", [
     # counts of other things are not order sizes, past spans are not deadlines
@@ -147,7 +148,8 @@ def test_invalid_quotes_get_a_clear_message(text, message):
     ("2 product managers and 4 engineers here", "order_quantity", {}),
     ("we've had 6 years on etsy", "weeks_to_launch", {"business_stage": "established"}),
     ("about 800 pieces, we have 30 retail partners", "order_quantity", {"order_quantity": 800}),
-    ("launch 4 months from now, trading for 11 years", None, {"weeks_to_launch": 17.33, "business_stage": "established"}),
+    ("launch 4 months from now, trading for 11 years", None,
+     {"weeks_to_launch": 17.33, "business_stage": "established"}),
     # volunteered answers in everyday words
     ("cash for the tooling is no problem", None, {"budget": "healthy"}),
     ("honestly couldn't care less who holds the ip", None, {"ip_importance": "low"}),
@@ -238,7 +240,8 @@ def test_a_quote_what_if_changes_only_the_named_figure():
     assert revise_quotes(comparison, "and for 6k?") is None
     corrected = revise_quotes(comparison, "correction: the OEM unit price is $2.60 instead of $2.10")
     assert corrected.quotes["OEM"] == Quote("OEM", 8000, 2.6)
-    assert revise_quotes(comparison, "say their unit price rose to $2.40 for OEM").quotes["OEM"] == Quote("OEM", 8000, 2.4)
+    risen = revise_quotes(comparison, "say their unit price rose to $2.40 for OEM")
+    assert risen.quotes["OEM"] == Quote("OEM", 8000, 2.4)
 
 
 @pytest.mark.parametrize("text, model, quote", [

@@ -9,9 +9,10 @@ import uuid
 import pytest
 import yaml
 
-from buyer_dialogue import ODM_BUYER, OPENING, answer_questionnaire, asked_slot, kill_hard
-from conftest import PROJECT_DIR, start_assistant, stop_assistant
+from advisor.paths import PROJECT_DIR
 from launcher.processes import descendants
+from tests.support.assistant import start_assistant, stop_assistant
+from tests.support.dialogue import ODM_BUYER, OPENING, answer_questionnaire, asked_slot, kill_hard
 
 pytestmark = pytest.mark.server
 

@@ -11,7 +11,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -19,29 +18,17 @@ from pathlib import Path
 
 import pytest
 
-from buyer_dialogue import ODM_BUYER, OPENING, answer_questionnaire, asked_slot
-from conftest import MODEL, PROJECT_DIR, start_assistant, stop_assistant
+from advisor.paths import MODEL, PROJECT_DIR
 from advisor.replies.phrases import STORE_UNAVAILABLE
 from launcher.processes import descendants
 from rasa_runtime.hooks import ACTION_UNAVAILABLE
 from rasa_runtime.settings import rasa_security_arguments
+from tests.support.assistant import action_server_pid, action_server_port, start_assistant, stop_assistant, wait_until
+from tests.support.dialogue import ODM_BUYER, OPENING, answer_questionnaire, asked_slot
 
 pytestmark = pytest.mark.server
 
 CHAT_ORIGIN = "https://chat.example.test"
-
-
-def command_line(pid: int) -> str:
-    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-
-
-def action_server_pid(assistant) -> int:
-    return next(pid for pid in descendants(assistant.process.pid) if "rasa_runtime.action_server" in command_line(pid))
-
-
-def action_server_port(pid: int) -> int:
-    words = command_line(pid).split()
-    return int(words[words.index("--port") + 1])
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -53,13 +40,6 @@ def listening_addresses(port: int) -> set[str]:
         if state == "0A" and int(local_port, 16) == port:
             found.add(address)
     return found
-
-
-def wait_until(condition, what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.2)
 
 
 def refuses_connections(port: int) -> bool:

@@ -6,70 +6,20 @@ from __future__ import annotations
 import io
 import json
 import re
-import time
 import unicodedata
 from urllib.parse import urljoin
 
 import pypdf
 import pytest
 import requests
-import sqlalchemy as sa
 from PIL import Image
 
-from actions import records
-from buyer_dialogue import OEM_BUYER, OPENING, answer_questionnaire
-from conftest import start_assistant, stop_assistant
-from test_tracker_store import DOMAIN, purge, say
-from test_web_chat import ARTIFACTS, page  # noqa: F401  (page is a fixture)
-from rasa_runtime.tracker_store import RememberingSQLTrackerStore
+from tests.support.assistant import start_assistant, stop_assistant
+from tests.support.browser import ARTIFACTS
+from tests.support.dialogue import OEM_BUYER, OPENING, answer_questionnaire
 
 QUOTES = "OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit, at 3,000 units"
 LINK = re.compile(r"\]\((?P<url>[^)\s]*/records/[A-Za-z0-9_-]+)\)")
-
-
-def count(table: sa.Table, sender_id: str) -> int:
-    with records.engine().connect() as connection:
-        return connection.execute(sa.select(sa.func.count()).select_from(table)
-                                  .where(table.c.sender_id == sender_id)).scalar()
-
-
-def test_a_conversations_identical_charts_share_one_unguessable_token():
-    first = records.save_chart("buyer-a", "quote", b"png one")
-    assert records.save_chart("buyer-a", "quote", b"png one") == first
-    assert records.save_chart("buyer-b", "quote", b"png one") != first  # never shared across conversations
-    assert records.save_chart("buyer-a", "quote", b"png two") != first
-    assert len(first) >= 32 and re.fullmatch(r"[A-Za-z0-9_-]+", first)
-    assert records.load_chart(first).png == b"png one"
-    assert records.load_chart("x" * 32) is None
-
-
-def test_links_are_relative_unless_a_public_base_url_is_set(monkeypatch):
-    assert re.fullmatch(r"/records/[A-Za-z0-9_-]{32}", records.store_record("buyer", "# record"))
-    monkeypatch.setenv("PUBLIC_BASE_URL", "https://advisor.example.com/")
-    assert records.store_chart("buyer", "launch", b"png").startswith("https://advisor.example.com/charts/")
-
-
-def test_erasing_a_conversation_deletes_only_its_charts_and_records():
-    for sender in ("leaving", "staying"):
-        records.save_chart(sender, "quote", sender.encode())
-        records.store_record(sender, "# record")
-    with records.engine().begin() as connection:
-        records.delete_for_senders(connection, ["leaving"])
-    assert count(records.charts, "leaving") == count(records.records, "leaving") == 0
-    assert count(records.charts, "staying") == count(records.records, "staying") == 1
-
-
-def test_the_retention_purge_deletes_charts_and_records_with_their_conversation(tracker_db_url):
-    store, now, day = RememberingSQLTrackerStore(DOMAIN, host=tracker_db_url), time.time(), 86400
-    say(store, "idle", "first", now - 40 * day)
-    say(store, "active", "first", now - 60)
-    for sender in ("idle", "active"):
-        records.save_chart(sender, "quote", sender.encode())
-        records.store_record(sender, "# record")
-    result = purge(tracker_db_url, "--days", "30")
-    assert result.returncode == 0 and "Deleted 1 conversation(s)" in result.stdout, result.stderr
-    assert count(records.charts, "idle") == count(records.records, "idle") == 0
-    assert count(records.charts, "active") == count(records.records, "active") == 1
 
 
 # ------------------------------------------------------------------ against the running assistant
@@ -180,7 +130,7 @@ def test_streamed_rest_replies_keep_each_text_whole(assistant, sender):
 
 
 @pytest.mark.server
-def test_record_page_prints_to_pdf_in_the_browser(assistant, sender, page, tmp_path):  # noqa: F811
+def test_record_page_prints_to_pdf_in_the_browser(assistant, sender, page, tmp_path):
     recommended(assistant, sender)
     page.goto(record_link(assistant, sender))
     assert page.locator("h1").inner_text() == "OEM/ODM decision record"

@@ -92,7 +92,7 @@ def test_launch_time_feasibility_says_by_how_much(snapshot):
     assert "OEM and ODM can make it" in half_year and "4 weeks to spare" in half_year
 
 
-# ------------------------------------------------------------------ kinds of message buyers write (issue: understanding)
+# ----------------------------------------------------------------- kinds of message buyers write (issue: understanding)
 
 @pytest.mark.parametrize("text, models", [
     ("a toy the factory already makes, just in our colours", ["ODM"]),

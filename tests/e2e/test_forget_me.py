@@ -1,7 +1,7 @@
 """A buyer's "delete my data" on the real servers with a SQLite tracker store: confirmation first, then no event
 of the buyer is left (Rasa's tracker API and the database), nor their decision records and charts;
-"no" keeps everything; the web page's "Delete my data" menu item does it too; an operator's `make purge-trackers SENDER=...` does the same. The PostgreSQL
-cluster's case is in test_cluster.py."""
+"no" keeps everything; the web page's "Delete my data" menu item does it too; an operator's
+`make purge-trackers SENDER=...` does the same. The PostgreSQL cluster's case is in test_cluster.py."""
 from __future__ import annotations
 
 import os
@@ -10,41 +10,15 @@ import sys
 import uuid
 
 import pytest
-import sqlalchemy as sa
-
 from playwright.sync_api import expect
 
-from buyer_dialogue import ODM_BUYER, OPENING, answer_questionnaire
-from conftest import PROJECT_DIR, start_assistant, stop_assistant
-from test_web_chat import ARTIFACTS, ask, open_chat, page, replies, session_id  # noqa: F401 (page: fixture)
+from advisor.paths import PROJECT_DIR
+from tests.support.assistant import start_assistant, stop_assistant
+from tests.support.browser import ARTIFACTS, ask, open_chat, replies, session_id
+from tests.support.dialogue import ODM_BUYER, OPENING, answer_questionnaire
+from tests.support.trackers import DESIGN_ANSWER, stored_rows
 
 pytestmark = pytest.mark.server
-
-DESIGN_ANSWER = "we have our own design"
-
-
-def stored_rows(url: str, sender: str) -> dict[str, int]:
-    """What the database still holds of `sender`'s conversation: user events, any row mentioning
-    its design answer, and its decision records and charts (when those tables exist)."""
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            found = {
-                "user events": connection.execute(sa.text(
-                    "SELECT count(*) FROM events WHERE sender_id = :sender AND type_name = 'user'"),
-                    {"sender": sender}).scalar(),
-                "mentioning the design": connection.execute(sa.text(
-                    "SELECT count(*) FROM events WHERE sender_id = :sender AND data LIKE :text"),
-                    {"sender": sender, "text": f"%{DESIGN_ANSWER}%"}).scalar(),
-            }
-            for table in ("advisor_records", "advisor_charts"):
-                if sa.inspect(connection).has_table(table):
-                    found[table] = connection.execute(sa.text(
-                        f"SELECT count(*) FROM {table} WHERE sender_id = :sender"), {"sender": sender}).scalar()
-    finally:
-        engine.dispose()
-    return found
-
 
 @pytest.fixture(scope="module")
 def forgetful(tmp_path_factory):

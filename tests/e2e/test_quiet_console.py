@@ -12,8 +12,9 @@ import uuid
 
 import pytest
 
-from conftest import API_TOKEN, PROJECT_DIR, Assistant
+from advisor.paths import PROJECT_DIR
 from launcher.processes import free_port
+from tests.support.assistant import API_TOKEN, Assistant
 
 pytestmark = pytest.mark.server
 
@@ -40,7 +41,8 @@ def test_make_run_shows_stages_and_addresses_and_no_noise(tmp_path):
         make.wait(timeout=60)
     text = console.read_text(errors="replace")
     print("\n" + text)
-    assert f"Starting Rasa and the action server (about 15 s; logs in {PROJECT_DIR / 'build' / 'logs'})… done in" in text
+    logs = PROJECT_DIR / "build" / "logs"
+    assert f"Starting Rasa and the action server (about 15 s; logs in {logs})… done in" in text
     assert f"Assistant ready: POST http://localhost:{rasa_port}/webhooks/rest/webhook" in text
     assert f"Chat page: http://localhost:{rasa_port}/chat/" in text
     assert [line for line in text.splitlines() if any(noise in line for noise in NOISE)] == []
@@ -57,7 +59,8 @@ def test_a_step_hides_its_output_and_shows_it_when_it_fails(tmp_path):
     done = step(tmp_path, sys.executable, "-W", "always", "-c", noisy)
     assert done.returncode == 0
     assert done.stdout.startswith("Doing the thing… done in ") and done.stderr == ""
-    assert "chatter" in (tmp_path / "step.log").read_text() and "DeprecationWarning" in (tmp_path / "step.log").read_text()
+    log = (tmp_path / "step.log").read_text()
+    assert "chatter" in log and "DeprecationWarning" in log
 
     failed = step(tmp_path, sys.executable, "-c", "print('what went wrong'); raise SystemExit(3)")
     assert failed.returncode == 3

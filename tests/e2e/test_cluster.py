@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from advisor.vocabulary import PROFILE_SLOTS
 from advisor.decision import BuyerProfile, recommend
 from advisor.knowledge.store import KnowledgeStore
-from buyer_dialogue import ODM_BUYER, OEM_BUYER, OPENING, answer_questionnaire, invalid_slots
+from advisor.vocabulary import PROFILE_SLOTS
 from cluster.profile import Cluster, missing_programs
-from conftest import Assistant
 from rasa_runtime.rate_limit import NO_LIMITS
-from test_forget_me import stored_rows
+from tests.support.assistant import Assistant
+from tests.support.dialogue import ODM_BUYER, OEM_BUYER, OPENING, answer_questionnaire, invalid_slots
+from tests.support.trackers import stored_rows
 
 pytestmark = pytest.mark.server
 

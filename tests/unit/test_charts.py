@@ -8,7 +8,6 @@ import pytest
 from PIL import Image
 
 from advisor.replies import answers
-from advisor.understanding.buyer_text import Quote, break_even_quantity
 from advisor.replies.charts import (
     launch_chart_from_store,
     launch_figure,
@@ -18,6 +17,7 @@ from advisor.replies.charts import (
     quote_figure,
     to_png,
 )
+from advisor.understanding.buyer_text import Quote, break_even_quantity
 
 OEM, ODM = Quote("OEM", 8000, 2.10), Quote("ODM", 500, 3.40)
 TODAY = date(2026, 11, 27)

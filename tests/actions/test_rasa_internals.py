@@ -6,6 +6,9 @@ from __future__ import annotations
 import inspect
 
 import pytest
+import rasa.core.channels.channel
+import rasa.core.run
+import rasa.core.tracker_store
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel
 from rasa.core.channels.rest import QueueOutputChannel
@@ -18,9 +21,6 @@ from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, Track
 from rasa.shared.core.events import Event
 from rasa.shared.exceptions import RasaException
 
-import rasa.core.channels.channel
-import rasa.core.run
-import rasa.core.tracker_store
 from rasa_runtime import hooks
 from rasa_runtime.tracker_store import RememberingSQLTrackerStore
 

@@ -2,9 +2,6 @@
 conversations (bench/report_data.py), the --html page, and a report after real conversations."""
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -12,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from bench import report_data
-from buyer_dialogue import OEM_BUYER, OPENING, answer_questionnaire
 from operations import usage_report
+from tests.support.project import run_report
 
 CONVERSATIONS = 1000
 
@@ -22,13 +19,6 @@ CONVERSATIONS = 1000
 def generated(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('report') / 'trackers.db'}"
     return url, report_data.generate(url, CONVERSATIONS)
-
-
-def run_report(url: str, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "operations.usage_report", "--db", url, *args],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def test_the_report_counts_exactly_what_the_conversations_did(generated):
@@ -69,20 +59,3 @@ def test_make_report_prints_the_figures_and_writes_a_page_with_charts(generated,
 
 def test_an_empty_store_says_so(tmp_path):
     assert "no conversations yet" in run_report(f"sqlite:///{tmp_path / 'empty.db'}")
-
-
-@pytest.mark.server
-def as_int(printed_number: str) -> int:
-    """A number as the report prints it, with thousands separators ("1,857")."""
-    return int(printed_number.replace(",", ""))
-
-
-def test_report_after_real_conversations_mentions_the_recommendation_and_feedback(assistant, sender):
-    said = lambda text: assistant.say(sender, text)  # noqa: E731
-    assert "I recommend" in answer_questionnaire(said, OEM_BUYER, said(OPENING))
-    said("/feedback_helpful")
-    printed = run_report(f"sqlite:///{assistant.log.parent / 'trackers.db'}")
-    recommended = re.search(r"Recommendations: reached in ([\d,]+) of [\d,]+ conversations .*: OEM ([\d,]+), ODM ([\d,]+)",
-                            printed)  # the session's assistant may hold thousands of conversations: "1,857"
-    assert recommended and as_int(recommended[1]) >= 1 and as_int(recommended[2]) >= 1, printed
-    assert as_int(re.search(r"👍 helpful ([\d,]+)", printed)[1]) >= 1, printed

@@ -1,62 +1,21 @@
 """The web chat page in a real headless browser (Debian's chromium, driven by Playwright)."""
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
-from advisor.paths import PROJECT_DIR
+from tests.support.browser import ARTIFACTS, ask, open_chat, replies, session_id
 
 pytestmark = pytest.mark.server
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = PROJECT_DIR / "test-artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-WAIT_MS = 30_000  # how long to wait for the assistant's reply to appear, not a performance bound
 # The questionnaire in the order it asks (domain.yml), each question with the quick reply to click.
 QUICK_REPLIES_OF_AN_OEM_BUYER = [
     ("How many units", "500 to 5,000"), ("When do you need the toys ready", "In 6 months or more"),
     ("own design", "Yes, our own design"), ("intellectual property", "Crucial"), ("budget", "Comfortable"),
     ("startup or small business", "Startup / small business")]
-
-
-@pytest.fixture()
-def page(tmp_path) -> Page:
-    """A fresh browser profile (empty user-data-dir) with one page."""
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` (or `make test`) installs Debian's chromium")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True,
-            viewport={"width": 1100, "height": 900})
-        context.set_default_timeout(WAIT_MS)
-        yield context.pages[0] if context.pages else context.new_page()
-        context.close()
-
-
-def open_chat(page: Page, assistant) -> None:
-    """Open the chat page and wait for the assistant's greeting."""
-    page.goto(f"{assistant.url}/chat/")
-    expect(page.locator(".rw-response").first).to_contain_text("I help toy buyers")
-
-
-def ask(page: Page, question: str) -> None:
-    page.locator(".rw-new-message").fill(question)
-    page.keyboard.press("Enter")
-
-
-def replies(page: Page):
-    return page.locator(".rw-response")
-
-
-def session_id(page: Page) -> str:
-    """The conversation id that rasa-webchat keeps in the browser and sends to the socket.io channel."""
-    return json.loads(page.evaluate("localStorage.getItem('chat_session')"))["session_id"]
 
 
 def test_page_says_what_the_assistant_is_for_and_loads_everything_from_our_server(page, assistant):

@@ -14,10 +14,9 @@ import uuid
 import pytest
 import socketio
 
-from conftest import start_assistant, stop_assistant
 from rasa_runtime.rate_limit import SLOW_DOWN, MessageLimits, parse_limit, trusted_networks
-from test_slack import (BOT_TOKEN, SIGNING_SECRET, direct_message, fake_slack,  # noqa: F401 (fake_slack: fixture)
-                        new_id, send_event)
+from tests.support.assistant import start_assistant, stop_assistant
+from tests.support.slack import BOT_TOKEN, SIGNING_SECRET, direct_message, new_id, send_event
 
 pytestmark = pytest.mark.server
 
@@ -69,7 +68,7 @@ def test_a_flooding_conversation_gets_429s_while_another_buyer_is_answered(limit
     assert all("50" in body[0]["text"] for _, _, body in buyer_results)
     statuses = [status for status, _, _ in flood_results]
     assert statuses == [200] * CONVERSATION_LIMIT + [429] * (30 - CONVERSATION_LIMIT)
-    for status, headers, body in flood_results[CONVERSATION_LIMIT:]:
+    for _status, headers, body in flood_results[CONVERSATION_LIMIT:]:
         assert 1 <= int(headers["Retry-After"]) <= 60  # the address limit (per minute) refuses some too
         assert body == {"error": "too many messages; wait before sending more",
                         "retry_after": int(headers["Retry-After"])}
@@ -123,7 +122,8 @@ async def socketio_replies(assistant, session_id: str, messages: list[str], reco
         client.on("bot_uttered", lambda data: replies.put_nowait(data.get("text", "")))
         confirmed = asyncio.Event()
         client.on("session_confirm", lambda _: confirmed.set())
-        await client.connect(assistant.url, socketio_path="/socket.io/", transports=["polling"])  # aiohttp 3.9 lacks what its websocket needs
+        # polling: aiohttp 3.9 lacks what its websocket needs
+        await client.connect(assistant.url, socketio_path="/socket.io/", transports=["polling"])
         await client.emit("session_request", {"session_id": session_id})
         await asyncio.wait_for(confirmed.wait(), 30)
         return client
