@@ -2,6 +2,7 @@
 profile from free text (the asked answer, anything else volunteered, side questions answered)."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import yaml
@@ -25,6 +26,7 @@ from advisor.replies.summary import describe_change, understood_so_far
 from advisor.understanding.buyer_text import UNSURE, extract_facts, normalise
 from advisor.vocabulary import PROFILE_FIELDS, PROFILE_SLOTS
 
+THAT_ONE = re.compile(r"\b(that|this|the recommended|your)\s+(route|one|model|option|way|choice)\b|\bwith it\b", re.I)
 MAX_INVALID_ANSWERS = 2  # a question is asked at most twice, then counted as "not sure"
 
 
@@ -69,14 +71,16 @@ class ActionUpdateProfile(Action):
         events, changes = profile_events(extraction.facts, tracker)
         factor = asked_factor(tracker, snapshot) if snapshot else None
         situation = answers.situation_in(text, factor, snapshot) if snapshot else None
-        if (snapshot and not tracker.get_slot("recommendation") and not wants_questionnaire(tracker, snapshot)
+        recommended = tracker.get_slot("recommendation")
+        if (snapshot and not wants_questionnaire(tracker, snapshot) and (not recommended or not extraction.facts)
                 and (not extraction.facts or factor and not situation and answers.is_question(text)
                      or named_models(tracker) and answers.DEFINITION_ASK.search(normalise(text)))):
             # a question about a row, a subject or the whole table ("we'd send our CAD files: how long
             # does that take?"): answered, any fact said with it kept, and no questionnaire
             answered = context_events(dispatcher, tracker, snapshot)
-            if answered is None and factor:
-                answered = answer_factor_events(dispatcher, snapshot, factor, named_models(tracker), text)
+            if answered is None and factor:  # "what MOQ should we expect with that route?": the recommended one
+                models = named_models(tracker) or ([recommended] if recommended and THAT_ONE.search(text) else [])
+                answered = answer_factor_events(dispatcher, snapshot, factor, models, text)
             if answered is None and answers.asks_for_overview(text):
                 answered = overview_events(dispatcher, tracker, snapshot)
             if answered is not None:

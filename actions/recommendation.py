@@ -49,6 +49,13 @@ class ActionExplain(StoreAction):
         return "action_explain"
 
     def respond(self, dispatcher, tracker, snapshot):
+        profile = buyer_profile(tracker)
+        if not tracker.get_slot("recommendation") and profile.answered():  # "why not OEM?" mid-questionnaire
+            rec = recommend(profile, snapshot)
+            models = named_models(tracker)
+            dispatcher.utter_message(text=phrases.SO_FAR + "\n" + explanation_message(
+                rec, models[0] if models else None, source_note(snapshot)))
+            return []
         if not tracker.get_slot("recommendation"):
             last_factor = tracker.get_slot("last_factor")
             if last_factor in snapshot.factors:  # "why?" after a factual answer: the row is all the table says
@@ -56,7 +63,7 @@ class ActionExplain(StoreAction):
                                                                      answers.answer_factor(snapshot, last_factor, [])[0]))
             dispatcher.utter_message(text=phrases.NO_RECOMMENDATION_YET)
             return []
-        rec = recommend(buyer_profile(tracker), snapshot)
+        rec = recommend(profile, snapshot)
         models = named_models(tracker)
         dispatcher.utter_message(text=explanation_message(rec, models[0] if models else None, source_note(snapshot)))
         return []

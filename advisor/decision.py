@@ -30,6 +30,10 @@ class BuyerProfile:
     budget: str | None = None            # limited | healthy | unsure
     business_stage: str | None = None    # startup | growing | established | unsure
 
+    def answered(self) -> list[str]:
+        """The slots given so far (a value, not "unsure")."""
+        return [slot for slot in PROFILE_SLOTS if getattr(self, slot) not in (None, UNSURE)]
+
     def unsure(self) -> list[str]:
         return [slot for slot in PROFILE_SLOTS if getattr(self, slot) == UNSURE]
 

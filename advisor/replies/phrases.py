@@ -11,6 +11,7 @@ DATE_PASSED = "That date has already passed; give me a future date or a number o
 QUESTIONNAIRE_FOLLOWS = "For a full recommendation, a few quick questions:"
 NO_RECOMMENDATION_YET = ("I haven't made a recommendation yet. Say \"help me choose\" and I'll ask a few questions, "
                          "then explain my reasoning row by row.")
+SO_FAR = "From what you've told me so far (the full recommendation follows the questions):"
 UNCLEAR = ("Sorry, I'm not sure I understood. I can only help with OEM vs ODM questions for custom toys. "
            "Did you mean one of these?")
 

@@ -539,6 +539,8 @@ _UNSURE = _WORDS["unsure"]
 _DESIGN_WORDS = r"(designs?|specs?|specifications?|drawings?|cad|blueprints?|prototypes?|concept|artwork|sketch(es)?|files)"
 _OWN_DESIGN_SHAPES = re.compile(
     rf"\b((my|our|own)\s+(own\s+)?(\w+\s+)?{_DESIGN_WORDS}|designed (it|them|by us|in-house|ourselves)|"
+    rf"(we|i)('ve| have| got|'re| are)? (\w+ ){{0,3}}(with|have|got) (the |all the |our )?(complete|completed|finished|final|"
+    rf"full|ready) {_DESIGN_WORDS}|"
     r"have (a |an |the |some )?(\w+ )?(prototype|sketch(es)?|drawings?|cad files?|3d model))")
 _NO_DESIGN_SHAPES = re.compile(
     rf"\b(no\s+(\w+\s+)?{_DESIGN_WORDS}|don'?t have (a |any )?(\w+ )?{_DESIGN_WORDS}|without (a |any )?{_DESIGN_WORDS}|"
