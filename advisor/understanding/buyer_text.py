@@ -643,18 +643,22 @@ class Extraction:
     problem: str | None = None  # why the answer to the asked slot could not be used
 
 
+def _categorical_facts(clean: str, asked: str | None, slots: tuple[str, ...]) -> dict:
+    """The answers to the yes/no and level questions among `slots` that the text gives."""
+    read = {slot: _CATEGORICAL_READERS[slot](clean, asked == slot) for slot in slots}
+    return {slot: value for slot, value in read.items() if value}
+
+
+_CATEGORICAL_READERS = {"own_design": _own_design, "ip_importance": _ip, "budget": _budget, "business_stage": _stage}
+
+
 def extract_facts(text: str, asked: str | None = None, today: date | None = None) -> Extraction:
     """Every buyer fact in `text`; `asked` names the profile slot the buyer is answering."""
     clean = normalise(text or "").strip()
     facts: dict = {}
     problem = None
     asked_bare = None if asked and _UNSURE.search(clean) else asked  # "I don't know" is not a bare "no"
-    design = _own_design(clean, asked_bare == "own_design")
-    if design:
-        facts["own_design"] = design
-    ip = _ip(clean, asked_bare == "ip_importance")
-    if ip:
-        facts["ip_importance"] = ip
+    facts.update(_categorical_facts(clean, asked_bare, ("own_design", "ip_importance")))
     weeks = parse_weeks(clean, today)
     if weeks is not None and asked not in (None, "weeks_to_launch") and not _LAUNCH_WORDS.search(clean):
         weeks = None  # asked something else: "like 2 months in" is not a launch date
@@ -674,12 +678,7 @@ def extract_facts(text: str, asked: str | None = None, today: date | None = None
             facts["order_quantity"] = float(quantity)
     elif asked == "order_quantity" and re.search(r"-\s*\d", clean):
         problem = "A quantity can't be negative; how many units do you plan to order?"
-    budget = _budget(clean, asked_bare == "budget")
-    if budget:
-        facts["budget"] = budget
-    stage = _stage(clean, asked_bare == "business_stage")
-    if stage:
-        facts["business_stage"] = stage
+    facts.update(_categorical_facts(clean, asked_bare, ("budget", "business_stage")))
     if asked and asked not in facts and _UNSURE.search(clean):
         facts[asked] = UNSURE
     if asked == "budget" and "budget" not in facts and problem is None and re.search(r"[$€£]\s*\d|\d\s*(usd|eur|k)\b", clean):
