@@ -225,6 +225,20 @@ async def test_explain_before_any_recommendation():
     assert "haven't made a recommendation" in text
 
 
+async def test_why_not_oem_in_the_questionnaire_explains_the_answers_so_far():
+    text, _, _ = await run(recommendation.ActionExplain(),
+                           make_tracker("why not OEM?", "ask_why", {"order_quantity": 150.0, "weeks_to_launch": 3.0},
+                                        active_loop="buyer_profile_form"))
+    assert text.startswith("From what you've told me so far") and "500-5000+ units" in text
+
+
+async def test_a_row_question_after_the_recommendation_is_answered_for_that_route():
+    text, events, _ = await run(questionnaire.ActionUpdateProfile(), make_tracker(
+        "and how long would development take on that route?", "ask_recommendation", {**PROFILE, "recommendation": "ODM"}))
+    assert "2-4 weeks" in text and "3-6 months" not in text and "I recommend" not in text
+    assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_listen"
+
+
 async def test_why_after_a_factual_answer_gives_the_rows_reasons():
     text, _, _ = await run(recommendation.ActionExplain(),
                            make_tracker("why is that?", "ask_why", {"last_factor": "risk"}))

@@ -189,3 +189,24 @@ def test_downsides_and_upsides_are_read_off_the_cells(snapshot):
                                   "We should like to know which model is quicker"])
 def test_requests_are_questions(text):
     assert answers.is_question(text)
+
+
+@pytest.mark.parametrize("text, checked", [
+    ("is ODM the route where we pick from the factory's existing catalogue?", ("ODM", "ODM")),
+    ("isn't OEM when the factory's existing design gets our logo?", ("OEM", "ODM")),
+    ("is OEM cheaper when we have our own design?", None),  # a comparison, not a check of the name
+])
+def test_a_name_checked_against_a_description(snapshot, text, checked):
+    assert answers.model_checked(text) == checked
+    if checked:
+        reply = answers.answer_model_check(snapshot, *checked)
+        assert reply.startswith("Yes" if checked[0] == checked[1] else "No, that's ODM")
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("which alibaba sellers or factories are best for puzzles?", "factory"),
+    ("would making them in Indonesia be quicker?", "countries"),
+    ("what RRP should we set for the plush?", "profit"),
+])
+def test_more_subjects_next_door(text, topic):
+    assert answers.not_covered_topic(text).key == topic

@@ -180,6 +180,7 @@ def test_invalid_quotes_get_a_clear_message(text, message):
     # a young company is not established; the factory's own designs are no design of ours
     ("we started in 2024 and have 3 people", None, {}),
     ("happy to go with one of the supplier's stock designs", None, {"own_design": "no"}),
+    ("we're a toy label with finished drawings", None, {"own_design": "yes"}),
     # asked something else, a number without its unit noun is no order size
     ("roughly 8", "business_stage", {}),
 ])
