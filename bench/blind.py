@@ -36,7 +36,8 @@ TOPICS = [
     ("timeline", r"\b(when|how soon|timeline|time ?frame|deadline|launch|how long|how quickly|weeks?|months?|in time|"
                  r"ready|date)\b"),
     ("budget", r"\b(budget|spend|invest\w*|r&d|afford|money|capital|up-?front|tooling)\b"),
-    ("design", r"\b(designs?|designers?|blueprints?|specs?|specifications?|prototypes?|concept|drawings?|artwork|cad)\b"),
+    ("design", r"\b(designs?|designers?|blueprints?|specs?|specifications?|prototypes?|concept|drawings?|artwork"
+               r"|cad)\b"),
     ("stage", r"\b(startup|start-up|established|brand|business|company|stage|new to|small)\b"),
 ]
 RECOMMEND = re.compile(r"recommend\w*\W+(?:[\w*'’-]+\W+){0,8}?(OEM|ODM)\b", re.I)

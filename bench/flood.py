@@ -63,7 +63,8 @@ async def buyer(url: str, deadline: float) -> list[tuple[float, bool]]:
                 break
             started = time.perf_counter()
             try:
-                async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as response:
+                body = {"sender": sender, "message": text}
+                async with session.post(f"{url}/webhooks/rest/webhook", json=body) as response:
                     replies = await response.json(content_type=None)
                     answered = response.status == 200 and bool(replies)
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
@@ -107,10 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     result["conversation_limit"] = args.conversation_limit
     (RESULTS_DIR / "flood.json").write_text(json.dumps(result, indent=2))
     flood_, buyer_ = result["flood"], result["buyer"]
-    print(f"Flood ({args.conversation_limit} per conversation): {FLOODERS} clients for {result['seconds']} s sent {flood_['requests']:,} messages "
-          f"({flood_['requests_per_s']:.0f}/s): {flood_['answered']} answered, {flood_['limited']:,} refused with "
-          f"429, {flood_['errors']} errors. Meanwhile another buyer: {buyer_['answered']}/{buyer_['messages']} "
-          f"answered, p50 {buyer_['p50_ms']:.0f} ms, p95 {buyer_['p95_ms']:.0f} ms (target < {P95_TARGET_MS} ms).")
+    print(f"Flood ({args.conversation_limit} per conversation): {FLOODERS} clients for {result['seconds']} s "
+          f"sent {flood_['requests']:,} messages ({flood_['requests_per_s']:.0f}/s): {flood_['answered']} answered, "
+          f"{flood_['limited']:,} refused with 429, {flood_['errors']} errors. Meanwhile another buyer: "
+          f"{buyer_['answered']}/{buyer_['messages']} answered, p50 {buyer_['p50_ms']:.0f} ms, "
+          f"p95 {buyer_['p95_ms']:.0f} ms (target < {P95_TARGET_MS} ms).")
     met = buyer_["answered"] == buyer_["messages"] > 0 and buyer_["p95_ms"] < P95_TARGET_MS
     return 0 if met else 1
 

@@ -31,7 +31,6 @@ REJECTED = {OUT_OF_SCOPE, "nlu_fallback"}
 def read_examples(path: Path) -> list[dict]:
     """Rasa YAML NLU examples as dicts: text, intent, entities [(entity, start, end)], kind."""
     import yaml
-
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
     examples = []

@@ -124,7 +124,8 @@ def visuals_rows(charts: dict, report: dict) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.parse_args(argv)
-    rows = (understanding_rows(load("nlu")) + blind_rows(load("blind")) + speed_rows(load("load")) + flood_rows(load("flood"))
+    rows = (understanding_rows(load("nlu")) + blind_rows(load("blind")) + speed_rows(load("load"))
+            + flood_rows(load("flood"))
             + footprint_rows(load("footprint"))
             + visuals_rows(load("charts"), load("report")))
     if not rows:

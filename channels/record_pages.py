@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import markdown
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -81,7 +82,8 @@ class RecordPages(InputChannel):
                 return not_found()
             filename = f"decision-record-{stored.created_at:%Y-%m-%d}.md"
             if name.endswith(".md"):
-                return response.text(absolute_links(stored.markdown, request), content_type="text/markdown; charset=utf-8",
+                return response.text(absolute_links(stored.markdown, request),
+                                     content_type="text/markdown; charset=utf-8",
                                      headers={**PRIVATE, "Content-Disposition": f'attachment; filename="{filename}"'})
             return response.html(record_html(stored, f"{token}.md"), headers=PRIVATE)
 

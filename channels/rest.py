@@ -6,7 +6,8 @@ paragraphs would reach the client in pieces. Here a text stays one message, line
 """
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import QueueOutputChannel, RestInput

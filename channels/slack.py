@@ -24,8 +24,9 @@ import os
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackInput
@@ -65,7 +66,7 @@ class RecentDeliveries:
     def __init__(self) -> None:
         self._seen: OrderedDict[str, float] = OrderedDict()
 
-    def first_time(self, *keys: Optional[str]) -> bool:
+    def first_time(self, *keys: str | None) -> bool:
         """Remember the keys; False when any of them was seen before."""
         now = time.monotonic()
         while self._seen and next(iter(self._seen.values())) < now - REMEMBER_SECONDS:
@@ -88,7 +89,7 @@ class SharedRecentDeliveries:
         self._redis = redis.Redis.from_url(url, socket_timeout=2)
         self._errors = redis.RedisError
 
-    def first_time(self, *keys: Optional[str]) -> bool:
+    def first_time(self, *keys: str | None) -> bool:
         """Remember the keys (SET NX with expiry); False when any of them was set before."""
         pipeline = self._redis.pipeline(transaction=False)
         for key in filter(None, keys):
@@ -115,12 +116,12 @@ class SlackReplies(OutputChannel):
     def name(cls) -> str:
         return "slack"
 
-    def __init__(self, client: AsyncWebClient, channel: Optional[str], thread_ts: Optional[str]) -> None:
+    def __init__(self, client: AsyncWebClient, channel: str | None, thread_ts: str | None) -> None:
         self.client = client
         self.channel = channel
         self.thread_ts = thread_ts
 
-    async def _post(self, recipient_id: str, text: str, blocks: Optional[list] = None) -> None:
+    async def _post(self, recipient_id: str, text: str, blocks: list | None = None) -> None:
         await self.client.chat_postMessage(channel=self.channel or recipient_id, thread_ts=self.thread_ts,
                                            text=text, blocks=blocks)
 
@@ -227,7 +228,7 @@ class SlackApp(SlackInput):
         return acknowledged("")
 
     def _answer(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str, user: str,
-                channel: str, thread_ts: Optional[str], metadata: dict) -> None:
+                channel: str, thread_ts: str | None, metadata: dict) -> None:
         """Hand the message to Rasa after Slack has its 200 (Slack wants one within 3 seconds)."""
         sender = self._get_conversation_id(user, channel, thread_ts)
         metadata = {"out_channel": channel, "thread_id": thread_ts, **metadata}
@@ -235,7 +236,7 @@ class SlackApp(SlackInput):
             text, self.get_output_channel(channel, thread_ts), sender, input_channel=self.name(),
             metadata=metadata)))
 
-    def get_output_channel(self, channel: Optional[str] = None, thread_id: Optional[str] = None) -> OutputChannel:
+    def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> OutputChannel:
         return SlackReplies(self.client, channel or self.slack_channel, thread_id)
 
     async def _show_choice(self, channel: str, message: dict, choice: str) -> None:

@@ -5,7 +5,8 @@ Same origin as socket.io, so the page needs no CORS opening and one exposed port
 from __future__ import annotations
 
 import uuid
-from typing import Any, Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -48,7 +49,7 @@ class PersistentSocketIO(SocketIOInput):
     coroutine: with session persistence on, replies then reach nobody. This handler awaits it.
     """
 
-    def get_output_channel(self) -> Optional[OutputChannel]:
+    def get_output_channel(self) -> OutputChannel | None:
         return WholeTextSocketIO(self.sio, self.bot_message_evt) if self.sio else super().get_output_channel()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -62,7 +63,7 @@ class PersistentSocketIO(SocketIOInput):
         sio = self.sio
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Optional[dict]) -> None:
+        async def session_request(sid: str, data: dict | None) -> None:
             session_id = (data or {}).get("session_id") or uuid.uuid4().hex
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)

@@ -4,10 +4,11 @@ store and a Redis lock store, behind nginx's round-robin, all from Debian's pack
 `python -m cluster.profile` (`make run-cluster`) runs it in the foreground; tests start it with
 `Cluster(workdir, ...).start()`. nginx limits each client address (requests per second with a burst,
 open connections); the Rasa instances trust its X-Forwarded-For and keep their own rate limits in
-Redis, shared by all of them. Every process it starts stops when it dies, however it dies. PostgreSQL's data, Redis's files, nginx's config and every log live
-in the work directory (build/cluster by default); passwords are made on first start and kept there
-in secrets.env (mode 600). In production, point TRACKER_DB_URL and REDIS_URL at managed services and
-run `python -m launcher.serve --actions-url ...` on each machine instead.
+Redis, shared by all of them. Every process it starts stops when it dies, however it dies. PostgreSQL's
+data, Redis's files, nginx's config and every log live in the work directory (build/cluster by default);
+passwords are made on first start and kept there in secrets.env (mode 600). In production, point
+TRACKER_DB_URL and REDIS_URL at managed services and run `python -m launcher.serve --actions-url ...`
+on each machine instead.
 """
 from __future__ import annotations
 
@@ -219,7 +220,7 @@ class Cluster:
         process = self.spawn("nginx", [nginx, "-e", str(run / "error.log"), "-c", str(config), "-p", str(run)])
         wait_for_port(self.nginx_port, process, "nginx")
 
-    def start(self) -> "Cluster":
+    def start(self) -> Cluster:
         missing = missing_programs()
         if missing:
             raise ClusterError(f"missing {', '.join(missing)}: `make cluster-deps` (as root) installs them "

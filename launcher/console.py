@@ -25,7 +25,7 @@ class Stage:
         self._stop = threading.Event()
         self._spinner: threading.Thread | None = None
 
-    def __enter__(self) -> "Stage":
+    def __enter__(self) -> Stage:
         self.stream.write(f"{self.title}… ")
         self.stream.flush()
         if self.stream.isatty():

@@ -72,7 +72,7 @@ def build_report(engine: sa.engine.Engine, since: datetime, until: datetime) -> 
     report = Report(since, until)
     speakers = set()
     with engine.connect() as connection:
-        for sender, timestamp, intent in connection.execute(
+        for sender, timestamp, _intent in connection.execute(
                 sa.select(events.c.sender_id, events.c.timestamp, events.c.intent_name)
                 .where(events.c.type_name == "user", period)):
             speakers.add(sender)

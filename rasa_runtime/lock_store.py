@@ -8,7 +8,7 @@ in a Redis WATCH/MULTI transaction, retried when another instance changed the lo
 from __future__ import annotations
 
 import json
-from typing import Callable
+from collections.abc import Callable
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore

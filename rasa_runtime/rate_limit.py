@@ -61,7 +61,7 @@ class MessageLimits:
         self.trusted_proxies = trusted_proxies
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> "MessageLimits":
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> MessageLimits:
         return cls(parse_limit(environ.get("RATE_LIMIT_CONVERSATION") or DEFAULT_CONVERSATION_LIMIT),
                    parse_limit(environ.get("RATE_LIMIT_ADDRESS") or DEFAULT_ADDRESS_LIMIT),
                    environ.get("REDIS_URL") or "memory://", trusted_networks(environ.get("TRUSTED_PROXIES", "")))

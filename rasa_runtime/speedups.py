@@ -19,7 +19,7 @@ import os
 TF_THREADS = {"TF_INTER_OP_PARALLELISM_THREADS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "1"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def action_response_validator():
     """A jsonschema validator for custom-action responses, built (and the schema checked) once."""
     from jsonschema.validators import validator_for

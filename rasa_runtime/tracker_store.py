@@ -27,7 +27,6 @@ import collections
 import itertools
 import json
 from dataclasses import dataclass
-from typing import Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -81,10 +80,10 @@ class RememberingSQLTrackerStore(SQLTrackerStore):
 
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine, future=True)
 
-    def _newest_event_id(self, session, sender_id: Text) -> Optional[int]:
+    def _newest_event_id(self, session, sender_id: str) -> int | None:
         return session.execute(self._newest_event_id_query, {"sender_id": sender_id}).scalar()
 
-    def _current(self, session, sender_id: Text) -> Optional[StoredSession]:
+    def _current(self, session, sender_id: str) -> StoredSession | None:
         """The remembered session if the database has nothing newer for this conversation, else None."""
         remembered = self._sessions.get(sender_id)
         if remembered is None or remembered.newest_event_id != self._newest_event_id(session, sender_id):
@@ -92,17 +91,17 @@ class RememberingSQLTrackerStore(SQLTrackerStore):
         self._sessions.move_to_end(sender_id)
         return remembered
 
-    def forget(self, sender_id: Text) -> None:
+    def forget(self, sender_id: str) -> None:
         """Drops the remembered copy of a conversation that was erased."""
         self._sessions.pop(sender_id, None)
 
-    def _remember(self, sender_id: Text, stored: StoredSession) -> None:
+    def _remember(self, sender_id: str, stored: StoredSession) -> None:
         self._sessions[sender_id] = stored
         self._sessions.move_to_end(sender_id)
         while len(self._sessions) > REMEMBERED_CONVERSATIONS:
             self._sessions.popitem(last=False)
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The tracker of the conversation's latest session (None if there is none)."""
         with self.session_scope() as session:
             stored = self._current(session, sender_id)
@@ -141,7 +140,7 @@ class RememberingSQLTrackerStore(SQLTrackerStore):
         else:
             self._remember(sender_id, appended)
 
-    def _event_row(self, sender_id: Text, data: dict) -> "SQLTrackerStore.SQLEvent":
+    def _event_row(self, sender_id: str, data: dict) -> SQLTrackerStore.SQLEvent:
         """One event as Rasa's SQLTrackerStore stores it."""
         return self.SQLEvent(sender_id=sender_id, type_name=data["event"], timestamp=data.get("timestamp"),
                              intent_name=((data.get("parse_data") or {}).get("intent") or {}).get(INTENT_NAME_KEY),
