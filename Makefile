@@ -1,4 +1,5 @@
-# The two commands: `make run` (set up and start the assistant) and `make test` (set up and test).
+# The two commands: `make run` (set up and start the assistant) and `make test` (set up and test);
+# `make check` is the one-minute loop while working (lint, format check, the tests that need no server).
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 export RASA_TELEMETRY_ENABLED := false
@@ -7,6 +8,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 VENV := .venv
 PY := $(VENV)/bin/python
+RUFF := $(VENV)/bin/ruff
 RASA := $(VENV)/bin/rasa
 # rasa 3.6 needs Python 3.10: the newest pyenv 3.10, else a python3.10 on PATH that really runs
 # (a pyenv shim may exist without the version being selected).
@@ -26,7 +28,7 @@ LOGS := build/logs
 # launcher/step.py needs only the standard library: any Python runs it, before the venv exists too.
 STEP = @$(firstword $(wildcard $(PY)) $(PYTHON310) python3) -m launcher.step
 
-.PHONY: run test setup knowledge nlp train validate web browser clean run-cluster cluster-deps bench purge-trackers report
+.PHONY: run test check setup knowledge nlp train validate web browser clean run-cluster cluster-deps bench purge-trackers report
 
 $(VENV)/installed: pyproject.toml constraints.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install it (pyenv install 3.10.13) or set PYTHON310=/path/to/python3.10"; exit 1; }
@@ -117,6 +119,15 @@ validate: $(SPACY_MODEL)
 
 test: $(MODEL) $(KNOWLEDGE) $(WEB_WIDGET) $(CHROMIUM) $(CLUSTER_PROGRAMS)
 	$(PY) -m pytest -p no:cacheprovider -ra
+
+# Under a minute on a set-up checkout: ruff (lint and format check, configured in pyproject.toml) and the
+# tests that need no server and no trained model (tests/unit, tests/actions). All three run; any failure fails.
+check: $(KNOWLEDGE) $(SPACY_MODEL)
+	@status=0; \
+	$(RUFF) check . || status=1; \
+	$(RUFF) format --check --output-format concise . || status=1; \
+	$(PY) -m pytest -p no:cacheprovider -q tests/unit tests/actions || status=1; \
+	exit $$status
 
 clean:
 	rm -rf build models/*.tar.gz .rasa results data/nlu/knowledge_terms.yml
