@@ -3,7 +3,7 @@
 `tests/blind/<batch>/questions.json` and `dialogues.json` are case files in the acceptance runner's
 format (turns with expect / expect_any / reject regexes, or a simulated buyer `profile` that must
 reach the expected recommendation), each with its `kind`. This module runs them against a running
-assistant and scores them per kind; `make bench` reports the scores, `tests/test_blind.py` keeps
+assistant and scores them per kind; `make bench` reports the scores, `tests/e2e/test_blind.py` keeps
 the batches already fixed against as regression tests.
 
     python -m bench.blind [--url http://localhost:5005] [tests/blind/batch_01 ...]
