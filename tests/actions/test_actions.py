@@ -234,7 +234,8 @@ async def test_why_not_oem_in_the_questionnaire_explains_the_answers_so_far():
 
 async def test_a_row_question_after_the_recommendation_is_answered_for_that_route():
     text, events, _ = await run(questionnaire.ActionUpdateProfile(), make_tracker(
-        "and how long would development take on that route?", "ask_recommendation", {**PROFILE, "recommendation": "ODM"}))
+        "and how long would development take on that route?", "ask_recommendation",
+        {**PROFILE, "recommendation": "ODM"}))
     assert "2-4 weeks" in text and "3-6 months" not in text and "I recommend" not in text
     assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_listen"
 
