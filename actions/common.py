@@ -1,5 +1,6 @@
 """What every action reads off the tracker (the message, the models and row it names, the buyer's
 profile) and the base class of actions that answer from the knowledge store."""
+
 from __future__ import annotations
 
 import logging
@@ -55,8 +56,7 @@ def source_note(snapshot: Snapshot) -> str:
 class StoreAction(Action, ABC):
     """An action that answers from the knowledge store; a store failure gets a polite reply."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         snapshot = readable_snapshot(self.name())
         if snapshot is None:
             dispatcher.utter_message(text=phrases.STORE_UNAVAILABLE)

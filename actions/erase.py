@@ -5,6 +5,7 @@ so; on success it returns AllSlotsReset, which tells the Rasa server not to stor
 delete the conversation once more as it finishes the turn (reliability/rasa_hooks.py), so nothing of it
 is left, whichever Rasa instance handled it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,8 +18,10 @@ from rasa_runtime.erasure import FORGET_ACTION, erase_conversation
 
 logger = logging.getLogger(__name__)
 
-ERASED = ("Done: I've deleted this conversation, with your answers, my recommendation, your decision records "
-          "and charts. If you write again, we start afresh.")
+ERASED = (
+    "Done: I've deleted this conversation, with your answers, my recommendation, your decision records "
+    "and charts. If you write again, we start afresh."
+)
 NOT_ERASED = "Sorry, I couldn't delete your data just now. Please try again in a moment."
 
 
@@ -30,8 +33,9 @@ class ActionForgetMe(Action):
         try:
             erase_conversation(tracker.sender_id)
         except SQLAlchemyError as err:
-            logger.error("Could not erase conversation %s (%s); the buyer was asked to try again.",
-                         tracker.sender_id, err)
+            logger.error(
+                "Could not erase conversation %s (%s); the buyer was asked to try again.", tracker.sender_id, err
+            )
             dispatcher.utter_message(text=NOT_ERASED)
             return []
         dispatcher.utter_message(text=ERASED)

@@ -1,11 +1,13 @@
 """Messages the NLU called off-topic or was unsure of: answered from their content when they name
 something of the table, else the scope message or 'did you mean …?'."""
+
 from __future__ import annotations
 
 from actions.common import StoreAction, asked_factor, named_models
 from actions.routing import routed_events
 from advisor.knowledge.store import MODELS
 from advisor.replies import phrases
+
 
 class ActionOutOfScope(StoreAction):
     """Off-topic for the NLU: still answered when the message names OEM/ODM and a subject next
@@ -42,7 +44,9 @@ class ActionAnswerUnclear(StoreAction):
             buttons.append({"title": f"{label} for {who}", "payload": f"What is the {label} for {who}?"})
         if models and not factor:
             buttons.append({"title": f"What {models[0]} means", "payload": f"What does {models[0]} mean?"})
-        buttons += [{"title": "Help me choose", "payload": "Help me choose between OEM and ODM"},
-                    {"title": "Full comparison", "payload": "Show me the full comparison"}]
+        buttons += [
+            {"title": "Help me choose", "payload": "Help me choose between OEM and ODM"},
+            {"title": "Full comparison", "payload": "Show me the full comparison"},
+        ]
         dispatcher.utter_message(text=phrases.UNCLEAR, buttons=buttons[:3])
         return []

@@ -1,9 +1,10 @@
 """The questionnaire: facts taken from an opening or a what-if, and the form that fills the buyer's
 profile from free text (the asked answer, anything else volunteered, side questions answered)."""
+
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import yaml
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -13,9 +14,9 @@ from actions.common import (
     ACTION_LISTEN,
     QUESTIONNAIRE,
     asked_factor,
+    buyer_profile,
     latest_text,
     named_models,
-    buyer_profile,
     readable_snapshot,
 )
 from actions.quotes import quote_followup_events
@@ -30,7 +31,7 @@ THAT_ONE = re.compile(r"\b(that|this|the recommended|your)\s+(route|one|model|op
 MAX_INVALID_ANSWERS = 2  # a question is asked at most twice, then counted as "not sure"
 
 
-@lru_cache(maxsize=None)
+@cache
 def digression_intents() -> frozenset[str]:
     """The intents answered in the middle of the questionnaire: those that open a rule with the
     questionnaire active (data/rules/*.yml), so the form lets the rule answer them."""
@@ -72,9 +73,19 @@ class ActionUpdateProfile(Action):
         factor = asked_factor(tracker, snapshot) if snapshot else None
         situation = answers.situation_in(text, factor, snapshot) if snapshot else None
         recommended = tracker.get_slot("recommendation")
-        if (snapshot and not wants_questionnaire(tracker, snapshot) and (not recommended or not extraction.facts)
-                and (not extraction.facts or factor and not situation and answers.is_question(text)
-                     or named_models(tracker) and answers.DEFINITION_ASK.search(normalise(text)))):
+        if (
+            snapshot
+            and not wants_questionnaire(tracker, snapshot)
+            and (not recommended or not extraction.facts)
+            and (
+                not extraction.facts
+                or factor
+                and not situation
+                and answers.is_question(text)
+                or named_models(tracker)
+                and answers.DEFINITION_ASK.search(normalise(text))
+            )
+        ):
             # a question about a row, a subject or the whole table ("we'd send our CAD files: how long
             # does that take?"): answered, any fact said with it kept, and no questionnaire
             answered = context_events(dispatcher, tracker, snapshot)
@@ -113,8 +124,9 @@ class ValidateBuyerProfileForm(FormValidationAction):
         asked = tracker.get_slot("requested_slot")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         snapshot = readable_snapshot(self.name()) if asked else None
-        followup = quote_followup_events(dispatcher, tracker, snapshot) \
-            if snapshot and asked != "order_quantity" else None
+        followup = (
+            quote_followup_events(dispatcher, tracker, snapshot) if snapshot and asked != "order_quantity" else None
+        )
         if followup is not None:  # "so at our 600 units?" right after quotes: their totals; the question stays
             return followup + [SlotSet(asked, None)]
         extraction = extract_facts(latest_text(tracker), asked=asked)

@@ -1,5 +1,6 @@
 """Free-form questions about the table: a row, a follow-up, a definition, the comparison, a
 feasibility check and two factory quotes."""
+
 from __future__ import annotations
 
 import re
@@ -54,7 +55,9 @@ class QuestionAction(StoreAction, ABC):
             return [FollowupAction(QUESTIONNAIRE)]
         text = latest_text(tracker)
         facts = extract_facts(text).facts
-        plain_statement = not answers.is_question(text) or not (asked_factor(tracker, snapshot) or named_models(tracker))
+        plain_statement = not answers.is_question(text) or not (
+            asked_factor(tracker, snapshot) or named_models(tracker)
+        )
         if facts and plain_statement and may_start_questionnaire(tracker):
             # "new baby-toy brand here, need teethers with our logo asap": facts about the buyer, no question
             if len(facts) >= 2:
@@ -147,8 +150,11 @@ class ActionAnswerComparison(QuestionAction):
         return overview_events(dispatcher, tracker, snapshot)
 
 
-SOURCING_WORDS = re.compile(r"\b(need\w*|launch\w*|ready|deliver\w*|ship\w*|orders?|make|produc\w+|manufactur\w+|"
-                            r"factory|supplier|stock|shelves|sell\w*)\b", re.I)
+SOURCING_WORDS = re.compile(
+    r"\b(need\w*|launch\w*|ready|deliver\w*|ship\w*|orders?|make|produc\w+|manufactur\w+|"
+    r"factory|supplier|stock|shelves|sell\w*)\b",
+    re.I,
+)
 
 
 class ActionCheckFeasibility(QuestionAction):
@@ -159,8 +165,13 @@ class ActionCheckFeasibility(QuestionAction):
 
     def answer(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
-        if not (answers.mentions_toys(text) or named_models(tracker) or answers.asks_feasibility(text)
-                or SOURCING_WORDS.search(text) or tracker.get_slot("last_factor")):
+        if not (
+            answers.mentions_toys(text)
+            or named_models(tracker)
+            or answers.asks_feasibility(text)
+            or SOURCING_WORDS.search(text)
+            or tracker.get_slot("last_factor")
+        ):
             dispatcher.utter_message(response="utter_out_of_scope")  # "a table for two tonight?", "bitcoin this week?"
             return []
         extraction = extract_facts(text, asked=None if parse_weeks(text) is not None else "order_quantity")

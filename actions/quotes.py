@@ -1,5 +1,6 @@
 """Factory quotes: the comparison's events, and follow-ups against the quotes remembered in the
 `quotes` slot ('and for 6k?', 'what if the mould were $3,000?', 'double that')."""
+
 from __future__ import annotations
 
 import re
@@ -22,11 +23,12 @@ from advisor.understanding.buyer_text import (
     revise_quotes,
 )
 
+
 def quote_quantities(text: str, tracker: Tracker) -> list[float]:
     """The order sizes to total two quotes at: said in the message ('totals at 5,000 and 10,000'),
     else the profile's."""
     clean = normalise(text)
-    said = [n.value for n in find_quantities(text) if n.cued or AT_QUANTITY.search(clean[:n.start])][:3]
+    said = [n.value for n in find_quantities(text) if n.cued or AT_QUANTITY.search(clean[: n.start])][:3]
     remembered = (tracker.get_slot("quotes") or {}).get("quantities")
     slot_quantity = tracker.get_slot("order_quantity")
     return said or remembered or ([slot_quantity] if isinstance(slot_quantity, (int, float)) else [])
@@ -35,16 +37,20 @@ def quote_quantities(text: str, tracker: Tracker) -> list[float]:
 AT_QUANTITY = re.compile(r"\b(?:totals?|costs?|prices?)\s+(?:at|for)\s+(?:\d+\s+(?:and|or|,)\s+)?$", re.I)
 
 
-def compare_quotes_events(dispatcher: CollectingDispatcher, tracker: Tracker, comparison: QuoteComparison,
-                          quantities: list[float]) -> list[EventType]:
+def compare_quotes_events(
+    dispatcher: CollectingDispatcher, tracker: Tracker, comparison: QuoteComparison, quantities: list[float]
+) -> list[EventType]:
     """The quote comparison with its chart; the quotes are remembered for follow-ups ('and for 6k?')."""
     reply, breakeven = answers.answer_quotes(comparison, quantities)
     oem, odm = comparison.quotes["OEM"], comparison.quotes["ODM"]
     quantity = quantities[0] if quantities else None
     chart = store_chart(tracker.sender_id, "quote", quote_chart(oem, odm, quantity, breakeven, comparison.currency))
     dispatcher.utter_message(text=reply, image=chart)
-    remembered = {"currency": comparison.currency, "quantities": quantities,
-                  "quotes": {code: [q.fixed, q.per_unit] for code, q in comparison.quotes.items()}}
+    remembered = {
+        "currency": comparison.currency,
+        "quantities": quantities,
+        "quotes": {code: [q.fixed, q.per_unit] for code, q in comparison.quotes.items()},
+    }
     return [SlotSet("quotes", remembered), SlotSet("last_factor", "quotes"), SlotSet("last_model", None)]
 
 
@@ -55,8 +61,9 @@ def remembered_quotes(tracker: Tracker) -> QuoteComparison | None:
     return QuoteComparison({code: Quote(code, *saved["quotes"][code]) for code in MODELS}, saved.get("currency"))
 
 
-def quote_followup_events(dispatcher: CollectingDispatcher, tracker: Tracker,
-                          snapshot: Snapshot) -> list[EventType] | None:
+def quote_followup_events(
+    dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot
+) -> list[EventType] | None:
     """'and for 6k?' right after a quote comparison: the remembered quotes at the new quantity;
     None when the message is not such a follow-up."""
     comparison = remembered_quotes(tracker)
@@ -74,7 +81,9 @@ def quote_followup_events(dispatcher: CollectingDispatcher, tracker: Tracker,
     if quantities:
         return compare_quotes_events(dispatcher, tracker, comparison, quantities[:3])
     if QUOTE_RECALL.search(text):  # "remind me what the OEM quote was?"
-        return compare_quotes_events(dispatcher, tracker, comparison, tracker.get_slot("quotes").get("quantities") or [])
+        return compare_quotes_events(
+            dispatcher, tracker, comparison, tracker.get_slot("quotes").get("quantities") or []
+        )
     return None
 
 

@@ -1,4 +1,5 @@
 """The recommendation, its explanation, the decision record and the feedback on it."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,6 +21,7 @@ from advisor.replies.summary import (
 )
 from advisor.vocabulary import PROFILE_SLOTS
 
+
 class ActionRecommend(StoreAction):
     """The recommendation: sets `recommendation`, says whether and why it changed."""
 
@@ -33,13 +35,20 @@ class ActionRecommend(StoreAction):
         before = tracker.get_slot("profile_before_change")
         change_note = None
         if previous and isinstance(before, dict):
-            changed = [describe_change(s, before.get(s), getattr(profile, s))
-                       for s in PROFILE_SLOTS if before.get(s) != getattr(profile, s)]
+            changed = [
+                describe_change(s, before.get(s), getattr(profile, s))
+                for s in PROFILE_SLOTS
+                if before.get(s) != getattr(profile, s)
+            ]
             change_note = phrases.change_note(previous, rec.model, changed)
-        dispatcher.utter_message(text=recommendation_message(rec, source_note(snapshot), change_note),
-                                 buttons=RECOMMENDATION_BUTTONS)
-        return [SlotSet("recommendation", rec.model), SlotSet("confidence", rec.confidence),
-                SlotSet("profile_before_change", None)]
+        dispatcher.utter_message(
+            text=recommendation_message(rec, source_note(snapshot), change_note), buttons=RECOMMENDATION_BUTTONS
+        )
+        return [
+            SlotSet("recommendation", rec.model),
+            SlotSet("confidence", rec.confidence),
+            SlotSet("profile_before_change", None),
+        ]
 
 
 class ActionExplain(StoreAction):
@@ -53,14 +62,20 @@ class ActionExplain(StoreAction):
         if not tracker.get_slot("recommendation") and profile.answered():  # "why not OEM?" mid-questionnaire
             rec = recommend(profile, snapshot)
             models = named_models(tracker)
-            dispatcher.utter_message(text=phrases.SO_FAR + "\n" + explanation_message(
-                rec, models[0] if models else None, source_note(snapshot)))
+            dispatcher.utter_message(
+                text=phrases.SO_FAR
+                + "\n"
+                + explanation_message(rec, models[0] if models else None, source_note(snapshot))
+            )
             return []
         if not tracker.get_slot("recommendation"):
             last_factor = tracker.get_slot("last_factor")
             if last_factor in snapshot.factors:  # "why?" after a factual answer: the row is all the table says
-                dispatcher.utter_message(text=phrases.the_row_is_all(snapshot.factors[last_factor].row_label,
-                                                                     answers.answer_factor(snapshot, last_factor, [])[0]))
+                dispatcher.utter_message(
+                    text=phrases.the_row_is_all(
+                        snapshot.factors[last_factor].row_label, answers.answer_factor(snapshot, last_factor, [])[0]
+                    )
+                )
             dispatcher.utter_message(text=phrases.NO_RECOMMENDATION_YET)
             return []
         rec = recommend(profile, snapshot)
@@ -81,12 +96,15 @@ class ActionSummary(StoreAction):
         profile = buyer_profile(tracker)
         rec = recommend(profile, snapshot) if tracker.get_slot("recommendation") else None
         today, weeks = date.today(), profile.weeks_to_launch
-        launch = launch_chart_from_store(snapshot, today, weeks) if isinstance(weeks, (int, float)) and weeks > 0 \
-            else None
-        page = store_record(tracker.sender_id, decision_record(profile, rec, snapshot, today,
-                                                               record_charts(tracker.sender_id, launch)))
-        dispatcher.utter_message(text=decision_record(profile, rec, snapshot, today)
-                                 + "\n\n" + phrases.printable_record_link(page))
+        launch = (
+            launch_chart_from_store(snapshot, today, weeks) if isinstance(weeks, (int, float)) and weeks > 0 else None
+        )
+        page = store_record(
+            tracker.sender_id, decision_record(profile, rec, snapshot, today, record_charts(tracker.sender_id, launch))
+        )
+        dispatcher.utter_message(
+            text=decision_record(profile, rec, snapshot, today) + "\n\n" + phrases.printable_record_link(page)
+        )
         return []
 
 

@@ -9,6 +9,7 @@ by the retention purge and by a buyer's "forget me".
 Links are relative to the Rasa server unless PUBLIC_BASE_URL (the address buyers reach it at, e.g.
 https://advisor.example.com) is set; Slack shows charts only then, since Slack fetches them itself.
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,7 +27,8 @@ from rasa_runtime.settings import tracker_db_url
 logger = logging.getLogger(__name__)
 metadata = sa.MetaData()
 charts = sa.Table(
-    "advisor_charts", metadata,
+    "advisor_charts",
+    metadata,
     sa.Column("token", sa.String(64), primary_key=True),
     sa.Column("sender_id", sa.String(255), nullable=False, index=True),
     sa.Column("kind", sa.String(20), nullable=False),  # quote | launch
@@ -36,7 +38,8 @@ charts = sa.Table(
     sa.UniqueConstraint("sender_id", "digest"),
 )
 records = sa.Table(
-    "advisor_records", metadata,
+    "advisor_records",
+    metadata,
     sa.Column("token", sa.String(64), primary_key=True),
     sa.Column("sender_id", sa.String(255), nullable=False, index=True),
     sa.Column("markdown", sa.Text, nullable=False),
@@ -82,12 +85,16 @@ def save_chart(sender_id: str, kind: str, png: bytes) -> str:
     """Stores a conversation's chart (once per content) and returns its token."""
     digest = hashlib.sha256(png).hexdigest()
     with engine().begin() as connection:
-        token = connection.execute(sa.select(charts.c.token).where(
-            charts.c.sender_id == sender_id, charts.c.digest == digest)).scalar()
+        token = connection.execute(
+            sa.select(charts.c.token).where(charts.c.sender_id == sender_id, charts.c.digest == digest)
+        ).scalar()
         if token is None:
             token = secrets.token_urlsafe(24)
-            connection.execute(charts.insert().values(token=token, sender_id=sender_id, kind=kind, digest=digest,
-                                                      png=png, created_at=_now()))
+            connection.execute(
+                charts.insert().values(
+                    token=token, sender_id=sender_id, kind=kind, digest=digest, png=png, created_at=_now()
+                )
+            )
     return token
 
 
@@ -112,9 +119,12 @@ def record_charts(sender_id: str, launch_png: bytes | None) -> list[tuple[str, s
 def latest_chart_url(sender_id: str, kind: str) -> str | None:
     """The URL of the conversation's newest chart of this kind, if any."""
     with engine().connect() as connection:
-        token = connection.execute(sa.select(charts.c.token).where(
-            charts.c.sender_id == sender_id, charts.c.kind == kind)
-            .order_by(charts.c.created_at.desc()).limit(1)).scalar()
+        token = connection.execute(
+            sa.select(charts.c.token)
+            .where(charts.c.sender_id == sender_id, charts.c.kind == kind)
+            .order_by(charts.c.created_at.desc())
+            .limit(1)
+        ).scalar()
     return public_url(f"/charts/{token}.png") if token else None
 
 
@@ -128,15 +138,17 @@ def store_record(sender_id: str, markdown: str) -> str:
     """Stores a decision record and returns the URL of its printable page."""
     token = secrets.token_urlsafe(24)
     with engine().begin() as connection:
-        connection.execute(records.insert().values(token=token, sender_id=sender_id, markdown=markdown,
-                                                   created_at=_now()))
+        connection.execute(
+            records.insert().values(token=token, sender_id=sender_id, markdown=markdown, created_at=_now())
+        )
     return public_url(f"/records/{token}")
 
 
 def load_record(token: str) -> StoredRecord | None:
     with engine().connect() as connection:
-        row = connection.execute(sa.select(records.c.markdown, records.c.created_at)
-                                 .where(records.c.token == token)).first()
+        row = connection.execute(
+            sa.select(records.c.markdown, records.c.created_at).where(records.c.token == token)
+        ).first()
     return StoredRecord(row.markdown, row.created_at) if row else None
 
 
@@ -145,4 +157,3 @@ def delete_for_senders(connection: sa.engine.Connection, senders) -> None:
     for table in (charts, records):
         if sa.inspect(connection).has_table(table.name):
             connection.execute(sa.delete(table).where(table.c.sender_id.in_(senders)))
-

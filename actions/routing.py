@@ -1,6 +1,7 @@
 """Content first: what a message means from its words and the conversation, whatever intent the NLU
 picked (quotes, a subject next door, a situation, a follow-up, a model's downsides), and the events
 that answer it."""
+
 from __future__ import annotations
 
 import re
@@ -18,6 +19,7 @@ from advisor.replies import answers, phrases
 from advisor.replies.charts import launch_chart_from_store
 from advisor.replies.summary import comparison_table
 from advisor.understanding.buyer_text import QuoteError, normalise, parse_quantity, parse_quotes, parse_weeks
+
 
 def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType] | None:
     """Messages whose meaning comes from their content or the context, whatever intent the NLU
@@ -72,12 +74,15 @@ BOTH_MODELS_ASK = re.compile(r"\b(each|both|the two|at scale|in bulk|compared?|v
 FOLLOWUP_START = re.compile(r"^\W*(?:and|so|what about|how about|also|plus)\b")
 
 
-FOLLOWUP_ASKS = re.compile(r"^\W*(?:and|so|ok|okay|but)?\W*(?:how (?:low|high|long|short|much|many|big|fast|slow)|"
-                           r"by how much|what(?:'s| is) the (?:gap|difference)|the gap|difference)\b")
+FOLLOWUP_ASKS = re.compile(
+    r"^\W*(?:and|so|ok|okay|but)?\W*(?:how (?:low|high|long|short|much|many|big|fast|slow)|"
+    r"by how much|what(?:'s| is) the (?:gap|difference)|the gap|difference)\b"
+)
 
 
-def followup_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
-                    factor: str | None) -> list[EventType] | None:
+def followup_events(
+    dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot, factor: str | None
+) -> list[EventType] | None:
     """A few words after a factual answer that only make sense against it: 'oem?', 'how low?',
     'by how much?' -> the same row again (for the model named, else both)."""
     last_factor, text = tracker.get_slot("last_factor"), latest_text(tracker)
@@ -95,8 +100,9 @@ def followup_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot
         if not models and last_model and not BOTH_MODELS_ASK.search(normalise(text)):
             models = [last_model]
         return answer_factor_events(dispatcher, snapshot, factor, models, text)
-    bare_model = models and all(w in ("and", "what", "about", "for", "how", "the", "with", "then", "so") or
-                                answers.models_in(w) for w in words)
+    bare_model = models and all(
+        w in ("and", "what", "about", "for", "how", "the", "with", "then", "so") or answers.models_in(w) for w in words
+    )
     if not (bare_model or FOLLOWUP_ASKS.search(normalise(text))):
         return None
     return answer_factor_events(dispatcher, snapshot, last_factor, models, text)
@@ -107,12 +113,17 @@ def wants_questionnaire(tracker: Tracker, snapshot: Snapshot) -> bool:
     text = latest_text(tracker)
     factor = asked_factor(tracker, snapshot)
     about_the_buyer = factor == "best_for" and not answers.audience_named(text, snapshot)
-    return (answers.asks_for_recommendation(text) and (factor is None or about_the_buyer)
-            and not answers.asks_for_overview(text) and may_start_questionnaire(tracker))
+    return (
+        answers.asks_for_recommendation(text)
+        and (factor is None or about_the_buyer)
+        and not answers.asks_for_overview(text)
+        and may_start_questionnaire(tracker)
+    )
 
 
-def routed_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
-                  needs_model: bool = False) -> list[EventType] | None:
+def routed_events(
+    dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot, needs_model: bool = False
+) -> list[EventType] | None:
     """An answer from the message's content alone, for a message the NLU was unsure of (or called
     out of scope: then only when it names OEM/ODM too). None when nothing of the table is asked."""
     events = context_events(dispatcher, tracker, snapshot)
@@ -134,16 +145,27 @@ def routed_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: 
     return None
 
 
-def situation_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot,
-                     facts: dict, questionnaire_follows: bool = False) -> list[EventType]:
+def situation_events(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    snapshot: Snapshot,
+    facts: dict,
+    questionnaire_follows: bool = False,
+) -> list[EventType]:
     """Which model fits the buyer's situation, with the launch chart when a date is given. When the
     buyer asks which model to take, the questionnaire follows for the full recommendation (with the
     facts already given); a feasibility check ("is that doable?") gets an offer of it instead."""
     weeks = facts.get("weeks_to_launch")
-    chart = store_chart(tracker.sender_id, "launch", launch_chart_from_store(snapshot, date.today(), weeks)) \
-        if isinstance(weeks, (int, float)) and weeks > 0 else None
-    starts_questionnaire = not questionnaire_follows and may_start_questionnaire(tracker) and (
-        answers.asks_which_model(latest_text(tracker)))
+    chart = (
+        store_chart(tracker.sender_id, "launch", launch_chart_from_store(snapshot, date.today(), weeks))
+        if isinstance(weeks, (int, float)) and weeks > 0
+        else None
+    )
+    starts_questionnaire = (
+        not questionnaire_follows
+        and may_start_questionnaire(tracker)
+        and (answers.asks_which_model(latest_text(tracker)))
+    )
     asks_next = questionnaire_follows or starts_questionnaire
     text, pointed_to = answers.answer_situation(snapshot, facts, offer=not asks_next)
     dispatcher.utter_message(text=f"{text}\n{phrases.QUESTIONNAIRE_FOLLOWS}" if asks_next else text, image=chart)
@@ -153,24 +175,30 @@ def situation_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapsho
     return events
 
 
-FACTOR_BUTTONS = [("MOQ", "What is the MOQ for OEM and ODM?"),
-                  ("Development time", "How long does development take for OEM and ODM?"),
-                  ("Cost", "Which is cheaper, OEM or ODM?"),
-                  ("IP ownership", "Who owns the design with OEM and ODM?"),
-                  ("Risk", "Which is riskier, OEM or ODM?")]
+FACTOR_BUTTONS = [
+    ("MOQ", "What is the MOQ for OEM and ODM?"),
+    ("Development time", "How long does development take for OEM and ODM?"),
+    ("Cost", "Which is cheaper, OEM or ODM?"),
+    ("IP ownership", "Who owns the design with OEM and ODM?"),
+    ("Risk", "Which is riskier, OEM or ODM?"),
+]
 
 
 def ask_which_factor(dispatcher: CollectingDispatcher) -> None:
-    dispatcher.utter_message(text=phrases.WHICH_FACTOR,
-                             buttons=[{"title": title, "payload": payload} for title, payload in FACTOR_BUTTONS])
+    dispatcher.utter_message(
+        text=phrases.WHICH_FACTOR, buttons=[{"title": title, "payload": payload} for title, payload in FACTOR_BUTTONS]
+    )
 
 
-def answer_factor_events(dispatcher: CollectingDispatcher, snapshot: Snapshot, factor: str,
-                         models: list[str], text: str) -> list[EventType]:
+def answer_factor_events(
+    dispatcher: CollectingDispatcher, snapshot: Snapshot, factor: str, models: list[str], text: str
+) -> list[EventType]:
     """The asked row (or every row the message lists: 'MOQ and lead time side by side'), one message."""
     listed = answers.factors_listed(text, snapshot)
     if factor in listed:
-        dispatcher.utter_message(text="\n".join(answers.answer_factor(snapshot, key, models, text)[0] for key in listed))
+        dispatcher.utter_message(
+            text="\n".join(answers.answer_factor(snapshot, key, models, text)[0] for key in listed)
+        )
         return [SlotSet("last_factor", listed[-1]), SlotSet("last_model", models[0] if len(models) == 1 else None)]
     reply, pointed_to = answers.answer_factor(snapshot, factor, models, text)
     dispatcher.utter_message(text=reply)
@@ -178,8 +206,9 @@ def answer_factor_events(dispatcher: CollectingDispatcher, snapshot: Snapshot, f
     return [SlotSet("last_factor", factor), SlotSet("last_model", focus)]
 
 
-def answer_definition_events(dispatcher: CollectingDispatcher, snapshot: Snapshot,
-                             models: list[str]) -> list[EventType]:
+def answer_definition_events(
+    dispatcher: CollectingDispatcher, snapshot: Snapshot, models: list[str]
+) -> list[EventType]:
     dispatcher.utter_message(text=answers.answer_definition(snapshot, models))
     return [SlotSet("last_factor", "definition"), SlotSet("last_model", models[0] if len(models) == 1 else None)]
 

@@ -1,4 +1,5 @@
 """Where the project's files live: the one place that knows the project directory."""
+
 from __future__ import annotations
 
 from pathlib import Path

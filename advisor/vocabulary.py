@@ -4,13 +4,14 @@ Pure Python, no Rasa import. Every word list the parsers, the answers and the sp
 use lives in that file; this module turns each list into a word-boundary pattern over normalised
 text (lower case, folded quotes and dashes: see `buyer_text.normalise`).
 """
+
 from __future__ import annotations
 
 import gzip
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import spacy_lookups_data
@@ -25,8 +26,26 @@ FACTOR_CATALOGUE = VOCABULARY_FILE.parent / "factors.yml"
 # is treated as a possible typo of a vocabulary word ("importent", "establishd", "6 monts").
 KNOWN_WORD_LOG_PROB = -16.0
 TYPO_SCORE_CUTOFF = 85  # rapidfuzz ratio (0-100) for a typo to be read as the vocabulary word
-EXTRA_WORDS = ("days", "weeks", "months", "years", "quarter", "units", "pieces", "january", "february", "march",
-               "april", "june", "july", "august", "september", "october", "november", "december")
+EXTRA_WORDS = (
+    "days",
+    "weeks",
+    "months",
+    "years",
+    "quarter",
+    "units",
+    "pieces",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 
 def phrase_alternation(phrases) -> str:
@@ -67,8 +86,8 @@ class Vocabulary:
     model_names: dict[str, re.Pattern]
     model_descriptions: dict[str, re.Pattern]
     not_covered: tuple[NotCoveredTopic, ...]
-    not_order_nouns: str        # alternation: nouns whose count is not an order ("12 stores")
-    quantity_nouns: str         # alternation: nouns that count an order ("300 plushies")
+    not_order_nouns: str  # alternation: nouns whose count is not an order ("12 stores")
+    quantity_nouns: str  # alternation: nouns that count an order ("300 plushies")
     past_span_after: re.Pattern  # "5 years [selling online]": a duration in the past
     past_span_before: re.Pattern
     answers: dict[str, re.Pattern]
@@ -86,7 +105,7 @@ class Vocabulary:
         return self.answers[name]
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     """The vocabulary file, compiled (read once per process)."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -94,13 +113,17 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     return Vocabulary(
         model_names={code: phrase_pattern(entry["names"]) for code, entry in models.items()},
         model_descriptions={code: phrase_pattern(entry["descriptions"]) for code, entry in models.items()},
-        not_covered=tuple(NotCoveredTopic(key, entry["label"], phrase_pattern(entry["words"]),
-                                          tuple(entry["related"])) for key, entry in raw["not_covered"].items()),
+        not_covered=tuple(
+            NotCoveredTopic(key, entry["label"], phrase_pattern(entry["words"]), tuple(entry["related"]))
+            for key, entry in raw["not_covered"].items()
+        ),
         not_order_nouns=phrase_alternation(raw["not_order_nouns"]),
         quantity_nouns=phrase_alternation(raw["quantity_nouns"]),
         past_span_after=re.compile(rf"^\s*(?:{phrase_alternation(raw['past_span_after'])})(?![\w-])"),
-        past_span_before=re.compile(rf"(?<![\w-])(?:{phrase_alternation(raw['past_span_before'])})"
-                                    r"(?:\s+\w+){0,3}\s*(?:for|over)?\s*$"),
+        past_span_before=re.compile(
+            rf"(?<![\w-])(?:{phrase_alternation(raw['past_span_before'])})"
+            r"(?:\s+\w+){0,3}\s*(?:for|over)?\s*$"
+        ),
         answers={name: phrase_pattern(words) for name, words in raw["answers"].items()},
         situation_asks=phrase_pattern(raw["situation_asks"]),
         which_model_asks=phrase_pattern(raw["which_model_asks"]),
@@ -109,23 +132,31 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         downside_asks=phrase_pattern(raw["downside_asks"]),
         upside_asks=phrase_pattern(raw["upside_asks"]),
         drawbacks=dict(raw["drawbacks"]),
-        profile=tuple(ProfileField(entry["slot"], entry["label"], entry["meaning"], entry["hint"],
-                                   {str(k): v for k, v in (entry.get("values") or {}).items()})
-                      for entry in raw["profile"]),
+        profile=tuple(
+            ProfileField(
+                entry["slot"],
+                entry["label"],
+                entry["meaning"],
+                entry["hint"],
+                {str(k): v for k, v in (entry.get("values") or {}).items()},
+            )
+            for entry in raw["profile"]
+        ),
         raw=raw,
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _known_english() -> frozenset[str]:
     """Common English words (spacy-lookups-data's frequencies): never corrected."""
     path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
     with gzip.open(path, "rt", encoding="utf-8") as table:
-        return frozenset(word for word, log_prob in json.load(table).items()
-                         if log_prob > KNOWN_WORD_LOG_PROB and word.isalpha())
+        return frozenset(
+            word for word, log_prob in json.load(table).items() if log_prob > KNOWN_WORD_LOG_PROB and word.isalpha()
+        )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lexicon() -> tuple[str, ...]:
     """Every word of the vocabulary and the factor catalogue, four letters or more."""
     texts = [json.dumps(vocabulary().raw), json.dumps(yaml.safe_load(FACTOR_CATALOGUE.read_text(encoding="utf-8")))]

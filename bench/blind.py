@@ -10,6 +10,7 @@ the batches already fixed against as regression tests.
 
 Without --url it starts the assistant itself (as bench.load does), for `make bench`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,11 +34,17 @@ TOPICS = [
     ("confirm", r"\b(is that (right|correct)|did i get that right|correct\?|shall i|should i go ahead|want me to)\b"),
     ("ip", r"(intellectual property|\bip\b|exclusiv|patent|protect|owning the (design|rights)|ownership|only you)"),
     ("quantity", r"\b(how many|quantity|units?|pieces?|pcs|volume|order size|moq|batch)\b"),
-    ("timeline", r"\b(when|how soon|timeline|time ?frame|deadline|launch|how long|how quickly|weeks?|months?|in time|"
-                 r"ready|date)\b"),
+    (
+        "timeline",
+        r"\b(when|how soon|timeline|time ?frame|deadline|launch|how long|how quickly|weeks?|months?|in time|"
+        r"ready|date)\b",
+    ),
     ("budget", r"\b(budget|spend|invest\w*|r&d|afford|money|capital|up-?front|tooling)\b"),
-    ("design", r"\b(designs?|designers?|blueprints?|specs?|specifications?|prototypes?|concept|drawings?|artwork"
-               r"|cad)\b"),
+    (
+        "design",
+        r"\b(designs?|designers?|blueprints?|specs?|specifications?|prototypes?|concept|drawings?|artwork"
+        r"|cad)\b",
+    ),
     ("stage", r"\b(startup|start-up|established|brand|business|company|stage|new to|small)\b"),
 ]
 RECOMMEND = re.compile(r"recommend\w*\W+(?:[\w*'’-]+\W+){0,8}?(OEM|ODM)\b", re.I)
@@ -54,8 +61,11 @@ class Outcome:
 
 def say(url: str, sender: str, text: str, timeout: float = 30) -> tuple[int, str]:
     """POST one message to the REST channel; the joined reply text with button titles, as buyers see it."""
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", headers={"Content-Type": "application/json"},
-                                     data=json.dumps({"sender": sender, "message": text}).encode())
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook",
+        headers={"Content-Type": "application/json"},
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status, body = response.status, response.read()
@@ -130,23 +140,37 @@ def load_batches(folders: list[Path]) -> list[tuple[dict, bool, str]]:
 def run_batches(url: str, folders: list[Path]) -> list[Outcome]:
     """Each case in a conversation of its own (batches reuse case ids, so the batch is in the sender)."""
     tag = uuid.uuid4().hex[:8]
-    return [Outcome(case["id"], case.get("kind", "other"), dialogue, batch,
-                    run_case(url, case, f"blind-{tag}-{batch}-{case['id']}"))
-            for case, dialogue, batch in load_batches(folders)]
+    return [
+        Outcome(
+            case["id"],
+            case.get("kind", "other"),
+            dialogue,
+            batch,
+            run_case(url, case, f"blind-{tag}-{batch}-{case['id']}"),
+        )
+        for case, dialogue, batch in load_batches(folders)
+    ]
 
 
 def scores(outcomes: list[Outcome]) -> dict:
     """Pass rates overall (questions, dialogues), per kind and per batch."""
+
     def rate(selected: list[Outcome]) -> dict:
         passed = sum(o.error is None for o in selected)
         return {"passed": passed, "cases": len(selected), "score": round(passed / max(1, len(selected)), 3)}
+
     def split(selected: list[Outcome]) -> dict:
-        return {"questions": rate([o for o in selected if not o.dialogue]),
-                "dialogues": rate([o for o in selected if o.dialogue])}
+        return {
+            "questions": rate([o for o in selected if not o.dialogue]),
+            "dialogues": rate([o for o in selected if o.dialogue]),
+        }
+
     kinds, batches = sorted({o.kind for o in outcomes}), sorted({o.batch for o in outcomes})
-    return {**split(outcomes),
-            "kinds": {kind: rate([o for o in outcomes if o.kind == kind]) for kind in kinds},
-            "per_batch": {batch: split([o for o in outcomes if o.batch == batch]) for batch in batches}}
+    return {
+        **split(outcomes),
+        "kinds": {kind: rate([o for o in outcomes if o.kind == kind]) for kind in kinds},
+        "per_batch": {batch: split([o for o in outcomes if o.batch == batch]) for batch in batches},
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

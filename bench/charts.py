@@ -3,6 +3,7 @@
 
 Writes build/bench/charts.json: per chart, median and p95 rendering time (ms) and PNG size (bytes).
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,10 @@ def main() -> int:
         ingest(DEFAULT_SOURCE, DEFAULT_CATALOG, make_engine(url))
         snapshot = KnowledgeStore(url).snapshot()
     oem, odm = Quote("OEM", 8000, 2.10), Quote("ODM", 500, 3.40)
-    result = {"quote": measure(lambda: to_png(quote_figure(oem, odm, 3000, break_even_quantity(oem, odm), "$"))),
-              "launch": measure(lambda: to_png(launch_figure_from_store(snapshot, date.today(), 10)))}
+    result = {
+        "quote": measure(lambda: to_png(quote_figure(oem, odm, 3000, break_even_quantity(oem, odm), "$"))),
+        "launch": measure(lambda: to_png(launch_figure_from_store(snapshot, date.today(), 10))),
+    }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2))
     for name, chart in result.items():

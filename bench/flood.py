@@ -8,6 +8,7 @@ Measures what the flooders got (answered, HTTP 429, errors) and the other buyer'
 stay under 1 s at p95 with every message answered. Writes build/bench/flood.json.
 Only 127.0.0.0/8 is contacted; every request has a timeout and the flood a deadline.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,9 @@ async def flooder(url: str, number: int, deadline: float) -> Counter:
             if time.monotonic() >= deadline:
                 break
             try:
-                async with session.post(f"{url}/webhooks/rest/webhook",
-                                        json={"sender": sender, "message": "What's the MOQ for ODM?"}) as response:
+                async with session.post(
+                    f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": "What's the MOQ for ODM?"}
+                ) as response:
                     await response.read()
                     outcomes[str(response.status)] += 1
             except (aiohttp.ClientError, asyncio.TimeoutError):
@@ -77,19 +79,29 @@ async def buyer(url: str, deadline: float) -> list[tuple[float, bool]]:
 async def flood(url: str) -> dict:
     deadline = time.monotonic() + FLOOD_SECONDS
     started = time.perf_counter()
-    *flooded, talked = await asyncio.gather(*(flooder(url, n, deadline) for n in range(1, FLOODERS + 1)),
-                                            buyer(url, deadline))
+    *flooded, talked = await asyncio.gather(
+        *(flooder(url, n, deadline) for n in range(1, FLOODERS + 1)), buyer(url, deadline)
+    )
     elapsed = time.perf_counter() - started
     totals = sum(flooded, Counter())
     latencies = [ms for ms, _ in talked]
     return {
-        "flooders": FLOODERS, "seconds": round(elapsed, 1),
-        "flood": {"requests": sum(totals.values()), "answered": totals["200"], "limited": totals["429"],
-                  "errors": sum(count for outcome, count in totals.items() if outcome not in ("200", "429")),
-                  "requests_per_s": sum(totals.values()) / elapsed},
-        "buyer": {"messages": len(talked), "answered": sum(ok for _, ok in talked),
-                  "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
-                  "max_ms": max(latencies, default=float("nan"))},
+        "flooders": FLOODERS,
+        "seconds": round(elapsed, 1),
+        "flood": {
+            "requests": sum(totals.values()),
+            "answered": totals["200"],
+            "limited": totals["429"],
+            "errors": sum(count for outcome, count in totals.items() if outcome not in ("200", "429")),
+            "requests_per_s": sum(totals.values()) / elapsed,
+        },
+        "buyer": {
+            "messages": len(talked),
+            "answered": sum(ok for _, ok in talked),
+            "p50_ms": percentile(latencies, 50),
+            "p95_ms": percentile(latencies, 95),
+            "max_ms": max(latencies, default=float("nan")),
+        },
     }
 
 
@@ -108,11 +120,13 @@ def main(argv: list[str] | None = None) -> int:
     result["conversation_limit"] = args.conversation_limit
     (RESULTS_DIR / "flood.json").write_text(json.dumps(result, indent=2))
     flood_, buyer_ = result["flood"], result["buyer"]
-    print(f"Flood ({args.conversation_limit} per conversation): {FLOODERS} clients for {result['seconds']} s "
-          f"sent {flood_['requests']:,} messages ({flood_['requests_per_s']:.0f}/s): {flood_['answered']} answered, "
-          f"{flood_['limited']:,} refused with 429, {flood_['errors']} errors. Meanwhile another buyer: "
-          f"{buyer_['answered']}/{buyer_['messages']} answered, p50 {buyer_['p50_ms']:.0f} ms, "
-          f"p95 {buyer_['p95_ms']:.0f} ms (target < {P95_TARGET_MS} ms).")
+    print(
+        f"Flood ({args.conversation_limit} per conversation): {FLOODERS} clients for {result['seconds']} s "
+        f"sent {flood_['requests']:,} messages ({flood_['requests_per_s']:.0f}/s): {flood_['answered']} answered, "
+        f"{flood_['limited']:,} refused with 429, {flood_['errors']} errors. Meanwhile another buyer: "
+        f"{buyer_['answered']}/{buyer_['messages']} answered, p50 {buyer_['p50_ms']:.0f} ms, "
+        f"p95 {buyer_['p95_ms']:.0f} ms (target < {P95_TARGET_MS} ms)."
+    )
     met = buyer_["answered"] == buyer_["messages"] > 0 and buyer_["p95_ms"] < P95_TARGET_MS
     return 0 if met else 1
 

@@ -3,6 +3,7 @@
 Start-up time and memory are measured by bench.load, which starts the assistant anyway.
 Writes build/bench/footprint.json for bench.report.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,11 +24,21 @@ RASA = Path(sys.executable).parent / "rasa"
 def cold_training(config: Path) -> dict:
     """Seconds for `rasa train` from scratch (no cached components), and the model's size in MB."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-                   RASA_CACHE_DIRECTORY=str(Path(tmp) / "cache"))
+        env = dict(
+            os.environ,
+            RASA_TELEMETRY_ENABLED="false",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            RASA_CACHE_DIRECTORY=str(Path(tmp) / "cache"),
+        )
         start = time.monotonic()
-        subprocess.run([str(RASA), "train", "--config", str(config), "--out", tmp, "--fixed-model-name", "cold"],
-                       cwd=PROJECT_DIR, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [str(RASA), "train", "--config", str(config), "--out", tmp, "--fixed-model-name", "cold"],
+            cwd=PROJECT_DIR,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         seconds = time.monotonic() - start
         size_mb = (Path(tmp) / "cold.tar.gz").stat().st_size / 1e6
     return {"train_s": seconds, "model_mb": size_mb}

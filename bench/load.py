@@ -8,6 +8,7 @@ Prints p50/p95/p99, messages/s, errors, the ratios ours/stock, the time from sta
 answer, and the resident memory of Rasa and the action server. Writes build/bench/load.json.
 Only 127.0.0.1 is contacted; every request has a timeout and every phase a deadline.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,9 @@ class Server:
     def processes(self) -> dict[str, int]:
         """Pid by role: 'rasa' and 'action server' (ours: the launcher's children; stock: itself)."""
         pids = children(self.process.pid) or [self.process.pid]
-        return {("action server" if b"action" in Path(f"/proc/{pid}/cmdline").read_bytes() else "rasa"): pid
-                for pid in pids}
+        return {
+            ("action server" if b"action" in Path(f"/proc/{pid}/cmdline").read_bytes() else "rasa"): pid for pid in pids
+        }
 
     def stop(self) -> None:
         stop_group(self.process, timeout=30)
@@ -78,14 +80,26 @@ def ensure_stock_assistant(folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, **QUIET_ENV, RASA_CACHE_DIRECTORY=str(folder / ".rasa" / "cache"))
         print(f"Making the stock `rasa init` assistant in {folder} (once) ...", flush=True)
-        subprocess.run([str(RASA), "init", "--no-prompt", "--init-dir", str(folder)], cwd=folder, env=env,
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [str(RASA), "init", "--no-prompt", "--init-dir", str(folder)],
+            cwd=folder,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         trained = sorted((folder / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
         if trained:  # `rasa init --no-prompt` trains; keep its model under a fixed name
             trained[-1].rename(model)
         else:
-            subprocess.run([str(RASA), "train", "--fixed-model-name", "stock", "--out", "models"], cwd=folder,
-                           env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [str(RASA), "train", "--fixed-model-name", "stock", "--out", "models"],
+                cwd=folder,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
     return model
 
 
@@ -112,9 +126,24 @@ def start_ours(model: Path, log_dir: Path, limits: dict[str, str] = NO_LIMITS) -
     env = dict(os.environ, **QUIET_ENV, **limits, RASA_API_TOKEN=TOKEN, TRACKER_DB_URL=f"sqlite:///{trackers}")
     log = log_dir / "ours.log"
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "launcher.serve", "--rasa-port", str(rasa_port),
-                                "--actions-port", str(actions_port), "--model", str(model)], cwd=PROJECT_DIR, env=env,
-                               stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "launcher.serve",
+            "--rasa-port",
+            str(rasa_port),
+            "--actions-port",
+            str(actions_port),
+            "--model",
+            str(model),
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     server = Server("ours", f"http://127.0.0.1:{rasa_port}", process, log)
     server.first_answer_s = asyncio.run(first_answer(server.url, process, started, "what is the moq for odm"))
     domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
@@ -127,17 +156,25 @@ def start_stock(folder: Path, log_dir: Path) -> Server:
     port = free_port()
     log = log_dir / "stock.log"
     started = time.monotonic()
-    process = subprocess.Popen([str(RASA), "run", "--model", str(model), "--port", str(port), "--enable-api",
-                                "--auth-token", TOKEN], cwd=folder, env=dict(os.environ, **QUIET_ENV),
-                               stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [str(RASA), "run", "--model", str(model), "--port", str(port), "--enable-api", "--auth-token", TOKEN],
+        cwd=folder,
+        env=dict(os.environ, **QUIET_ENV),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     server = Server("stock", f"http://127.0.0.1:{port}", process, log)
     server.first_answer_s = asyncio.run(first_answer(server.url, process, started, "hello"))
     return server
 
 
 async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str) -> tuple[int, list]:
-    async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                            timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)) as response:
+    async with session.post(
+        f"{url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": text},
+        timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
+    ) as response:
         return response.status, (await response.json() if response.status == 200 else [])
 
 
@@ -170,6 +207,7 @@ async def run_phase(url: str, users: int, conversations_per_user: int) -> tuple[
     deadline = time.monotonic() + PHASE_DEADLINE
     connector = aiohttp.TCPConnector(limit=users)
     async with aiohttp.ClientSession(connector=connector) as session:
+
         async def user(index: int) -> list[Turn]:
             turns = []
             for k in range(conversations_per_user):
@@ -189,9 +227,14 @@ def percentile(values: list[float], q: float) -> float:
 
 def latency_summary(turns: list[Turn], elapsed: float | None = None) -> dict:
     ms = [t.ms for t in turns if t.ok]
-    summary = {"messages": len(turns), "errors": sum(not t.ok for t in turns),
-               "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "p99_ms": percentile(ms, 99),
-               "mean_ms": statistics.fmean(ms) if ms else float("nan")}
+    summary = {
+        "messages": len(turns),
+        "errors": sum(not t.ok for t in turns),
+        "p50_ms": percentile(ms, 50),
+        "p95_ms": percentile(ms, 95),
+        "p99_ms": percentile(ms, 99),
+        "mean_ms": statistics.fmean(ms) if ms else float("nan"),
+    }
     if elapsed:
         summary["messages_per_s"] = len(turns) / elapsed
     return summary
@@ -202,8 +245,9 @@ async def actions_per_turn(server: Server, senders: list[str]) -> list[list[str]
     per_turn = []
     async with aiohttp.ClientSession() as session:
         for sender in senders:
-            async with session.get(f"{server.url}/conversations/{sender}/tracker",
-                                   params={"token": TOKEN, "include_events": "ALL"}) as response:
+            async with session.get(
+                f"{server.url}/conversations/{sender}/tracker", params={"token": TOKEN, "include_events": "ALL"}
+            ) as response:
                 events = (await response.json())["events"]
             for event in events:
                 if event["event"] == "user":
@@ -232,8 +276,11 @@ def concurrent(server: Server, users: int) -> dict:
 
 def print_summary(label: str, s: dict) -> None:
     rate = f"{s['messages_per_s']:6.1f} msg/s  " if "messages_per_s" in s else ""
-    print(f"  {label:26} {rate}p50 {s['p50_ms']:7.1f}  p95 {s['p95_ms']:7.1f}  p99 {s['p99_ms']:7.1f} ms  "
-          f"n={s['messages']} errors={s['errors']}", flush=True)
+    print(
+        f"  {label:26} {rate}p50 {s['p50_ms']:7.1f}  p95 {s['p95_ms']:7.1f}  p99 {s['p99_ms']:7.1f} ms  "
+        f"n={s['messages']} errors={s['errors']}",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -264,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
             for server in servers if index % 2 == 0 else servers[::-1]:  # alternate who goes first
                 results[server.name][phase] = run(server)
                 summaries = results[server.name][phase]
-                for label, summary in (summaries.items() if phase == "single" else [("", summaries)]):
+                for label, summary in summaries.items() if phase == "single" else [("", summaries)]:
                     print_summary(f"{server.name} {label}".strip(), summary)
         for server in servers:
             results[server.name]["memory_mb"] = {name: memory_mb(pid) for name, pid in server.processes().items()}
@@ -279,8 +326,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def ratios(ours: dict, stock: dict, phases: list) -> dict:
     """ours/stock: throughput (>1 is better for us) and latency (<1 is better for us)."""
-    out = {"single_p50": ours["single"]["all"]["p50_ms"] / stock["single"]["all"]["p50_ms"],
-           "single_p95": ours["single"]["all"]["p95_ms"] / stock["single"]["all"]["p95_ms"]}
+    out = {
+        "single_p50": ours["single"]["all"]["p50_ms"] / stock["single"]["all"]["p50_ms"],
+        "single_p95": ours["single"]["all"]["p95_ms"] / stock["single"]["all"]["p95_ms"],
+    }
     for phase, _ in phases[1:]:
         out[f"{phase}_throughput"] = ours[phase]["messages_per_s"] / stock[phase]["messages_per_s"]
         out[f"{phase}_p95"] = ours[phase]["p95_ms"] / stock[phase]["p95_ms"]
@@ -291,8 +340,10 @@ def print_ratios(results: dict) -> None:
     print("ours/stock: " + ", ".join(f"{k} {v:.2f}x" for k, v in results["ratios"].items()))
     for name in ("ours", "stock"):
         memory = results[name]["memory_mb"]
-        print(f"{name} memory (MB, now/peak): " + ", ".join(
-            f"{proc} {m['rss']:.0f}/{m['peak']:.0f}" for proc, m in memory.items()))
+        print(
+            f"{name} memory (MB, now/peak): "
+            + ", ".join(f"{proc} {m['rss']:.0f}/{m['peak']:.0f}" for proc, m in memory.items())
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ Writes the numbers to build/bench/nlu.json for bench.report.
 A message counts as rejected (out of scope) when its intent is `out_of_scope` or `nlu_fallback`
 (FallbackClassifier): either way the buyer gets the out-of-scope answer, not a wrong fact.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,9 @@ def read_examples(path: Path) -> list[dict]:
         data = RasaYAMLReader().reads(yaml.safe_dump({"version": "3.1", "nlu": [block]}, allow_unicode=True))
         for message in data.intent_examples:
             entities = {(e["entity"], e["start"], e["end"]) for e in message.get("entities") or []}
-            examples.append({"text": message.get("text"), "intent": message.get("intent"),
-                             "entities": entities, "kind": kind})
+            examples.append(
+                {"text": message.get("text"), "intent": message.get("intent"), "entities": entities, "kind": kind}
+            )
     return examples
 
 
@@ -69,9 +71,16 @@ def intent_metrics(examples: list[dict], predictions: list[dict]) -> dict:
     truth = [e["intent"] for e in examples]
     predicted = [p["intent"]["name"] for p in predictions]
     confusions = Counter((t, p) for t, p in zip(truth, predicted) if t != p)
-    misses = [{"text": e["text"], "intent": e["intent"], "predicted": p["intent"]["name"],
-               "confidence": round(p["intent"]["confidence"], 3)}
-              for e, p in zip(examples, predictions) if e["intent"] != p["intent"]["name"]]
+    misses = [
+        {
+            "text": e["text"],
+            "intent": e["intent"],
+            "predicted": p["intent"]["name"],
+            "confidence": round(p["intent"]["confidence"], 3),
+        }
+        for e, p in zip(examples, predictions)
+        if e["intent"] != p["intent"]["name"]
+    ]
     return {
         "messages": len(truth),
         "accuracy": sum(t == p for t, p in zip(truth, predicted)) / len(truth),
@@ -98,11 +107,11 @@ def entity_metrics(examples: list[dict], predictions: list[dict]) -> dict:
     return {entity: prf(c["tp"], c["predicted"], c["actual"]) for entity, c in sorted(counts.items())}
 
 
-def out_of_scope_metrics(in_scope: list[dict], in_scope_predictions: list[dict],
-                         oos: list[dict], oos_predictions: list[dict]) -> dict:
+def out_of_scope_metrics(
+    in_scope: list[dict], in_scope_predictions: list[dict], oos: list[dict], oos_predictions: list[dict]
+) -> dict:
     rejected = [p["intent"]["name"] in REJECTED for p in oos_predictions]
-    false_rejections = [e["text"] for e, p in zip(in_scope, in_scope_predictions)
-                        if p["intent"]["name"] in REJECTED]
+    false_rejections = [e["text"] for e, p in zip(in_scope, in_scope_predictions) if p["intent"]["name"] in REJECTED]
     kinds = Counter(e["kind"] for e in oos)
     caught = Counter(e["kind"] for e, r in zip(oos, rejected) if r)
     true_positives = sum(rejected)
@@ -111,8 +120,11 @@ def out_of_scope_metrics(in_scope: list[dict], in_scope_predictions: list[dict],
         "recall": true_positives / len(oos),
         "precision": true_positives / (true_positives + len(false_rejections)) if true_positives else 0.0,
         "recall_by_kind": {kind: caught[kind] / n for kind, n in sorted(kinds.items())},
-        "missed": [{"text": e["text"], "kind": e["kind"], "predicted": p["intent"]["name"]}
-                   for e, p, r in zip(oos, oos_predictions, rejected) if not r],
+        "missed": [
+            {"text": e["text"], "kind": e["kind"], "predicted": p["intent"]["name"]}
+            for e, p, r in zip(oos, oos_predictions, rejected)
+            if not r
+        ],
         "false_rejections": false_rejections,
     }
 
@@ -121,18 +133,38 @@ def cross_validation(folds: int) -> dict:
     """`rasa test nlu --cross-validation` on data/nlu; intent accuracy and macro-F1 of the test folds."""
     with tempfile.TemporaryDirectory() as out:
         env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
-        subprocess.run([str(Path(sys.executable).parent / "rasa"), "test", "nlu", "--nlu", "data/nlu",
-                        "--config", "config.yml", "--cross-validation", "--folds", str(folds),
-                        "--out", out, "--no-plot"],
-                       cwd=PROJECT_DIR, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "rasa"),
+                "test",
+                "nlu",
+                "--nlu",
+                "data/nlu",
+                "--config",
+                "config.yml",
+                "--cross-validation",
+                "--folds",
+                str(folds),
+                "--out",
+                out,
+                "--no-plot",
+            ],
+            cwd=PROJECT_DIR,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         report = json.loads((Path(out) / "intent_report.json").read_text())
     return {"folds": folds, "accuracy": report["accuracy"], "macro_f1": report["macro avg"]["f1-score"]}
 
 
 def print_report(results: dict) -> None:
     intents, entities, oos = results["intents"], results["entities"], results["out_of_scope"]
-    print(f"Held-out intents ({intents['messages']} messages): accuracy {intents['accuracy']:.3f}, "
-          f"macro-F1 {intents['macro_f1']:.3f}")
+    print(
+        f"Held-out intents ({intents['messages']} messages): accuracy {intents['accuracy']:.3f}, "
+        f"macro-F1 {intents['macro_f1']:.3f}"
+    )
     print("Top confused pairs (intent -> predicted):")
     for pair in intents["confused_pairs"]:
         print(f"  {pair['intent']} -> {pair['predicted']}: {pair['count']}")
@@ -150,8 +182,10 @@ def print_report(results: dict) -> None:
         print(f"  wrongly rejected: {text}")
     if "cross_validation" in results:
         cv = results["cross_validation"]
-        print(f"Cross-validation ({cv['folds']} folds, data/nlu): accuracy {cv['accuracy']:.3f}, "
-              f"macro-F1 {cv['macro_f1']:.3f}")
+        print(
+            f"Cross-validation ({cv['folds']} folds, data/nlu): accuracy {cv['accuracy']:.3f}, "
+            f"macro-F1 {cv['macro_f1']:.3f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,21 +193,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--holdout", type=Path, default=PROJECT_DIR / "tests" / "nlu" / "holdout.yml")
     parser.add_argument("--out-of-scope", type=Path, default=PROJECT_DIR / "bench" / "out_of_scope.yml")
-    parser.add_argument("--cross-validation", type=int, metavar="FOLDS", default=0,
-                        help="also run `rasa test nlu --cross-validation` with this many folds")
+    parser.add_argument(
+        "--cross-validation",
+        type=int,
+        metavar="FOLDS",
+        default=0,
+        help="also run `rasa test nlu --cross-validation` with this many folds",
+    )
     parser.add_argument("--json", type=Path, default=RESULTS_DIR / "nlu.json")
     args = parser.parse_args(argv)
 
     holdout, oos = read_examples(args.holdout), read_examples(args.out_of_scope)
     predictions = asyncio.run(parse_all(args.model, [e["text"] for e in holdout + oos]))
-    holdout_predictions, oos_predictions = predictions[:len(holdout)], predictions[len(holdout):]
+    holdout_predictions, oos_predictions = predictions[: len(holdout)], predictions[len(holdout) :]
     in_scope = [(e, p) for e, p in zip(holdout, holdout_predictions) if e["intent"] != OUT_OF_SCOPE]
     results = {
         "model": str(args.model),
         "intents": intent_metrics(holdout, holdout_predictions),
         "entities": entity_metrics(holdout, holdout_predictions),
-        "out_of_scope": out_of_scope_metrics([e for e, _ in in_scope], [p for _, p in in_scope],
-                                             oos, oos_predictions),
+        "out_of_scope": out_of_scope_metrics([e for e, _ in in_scope], [p for _, p in in_scope], oos, oos_predictions),
     }
     if args.cross_validation:
         results["cross_validation"] = cross_validation(args.cross_validation)

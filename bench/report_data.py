@@ -10,6 +10,7 @@ report must find.
 `python -m bench.report_data` times `make report` (text and --html) on 10,000 such conversations and
 writes build/bench/report.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,10 +33,12 @@ RESULTS = BUILD_DIR / "bench" / "report.json"
 DOMAIN = PROJECT_DIR / "domain.yml"
 DAYS = 30
 QUESTIONS = ("own_design", "ip_importance", "order_quantity", "weeks_to_launch", "budget", "business_stage")
-FACTUAL = [("What's the MOQ for ODM?", "ask_factor", "action_answer_factor"),
-           ("How long does OEM take?", "ask_factor", "action_answer_factor"),
-           ("show me the full comparison", "ask_comparison", "action_answer_comparison"),
-           ("what does ODM stand for", "ask_definition", "action_answer_definition")]
+FACTUAL = [
+    ("What's the MOQ for ODM?", "ask_factor", "action_answer_factor"),
+    ("How long does OEM take?", "ask_factor", "action_answer_factor"),
+    ("show me the full comparison", "ask_comparison", "action_answer_comparison"),
+    ("what does ODM stand for", "ask_definition", "action_answer_definition"),
+]
 FALLBACK_TEXTS = ["can you ship to norway", "what about tariffs", "plush vs plastic?", "asdfgh", "do you do nfts"]
 TYPED_FEEDBACK = {"helpful": "that was really helpful", "not helpful": "not useful at all"}
 
@@ -70,8 +73,13 @@ class Conversation:
     def turn(self, text: str, intent: str, action: str, *slots: SlotSet, reply: str = "…") -> None:
         self.clock += 8
         self.expected.messages += 1
-        self.add(UserUttered(text, {"name": intent, "confidence": 0.9}), *slots, ActionExecuted(action),
-                 BotUttered(reply), ActionExecuted("action_listen"))
+        self.add(
+            UserUttered(text, {"name": intent, "confidence": 0.9}),
+            *slots,
+            ActionExecuted(action),
+            BotUttered(reply),
+            ActionExecuted("action_listen"),
+        )
 
 
 def conversation(rng: random.Random, start: float, expected: Expected) -> list[Event]:
@@ -92,12 +100,17 @@ def conversation(rng: random.Random, start: float, expected: Expected) -> list[E
             if asked == stop:
                 expected.dropped_at[asked] += 1
                 return talk.events
-            talk.turn("an answer", "inform", "buyer_profile_form", SlotSet(asked, "yes"),
-                      SlotSet("requested_slot", following))
+            talk.turn(
+                "an answer", "inform", "buyer_profile_form", SlotSet(asked, "yes"), SlotSet("requested_slot", following)
+            )
         model = rng.choice(["OEM", "ODM"])
         expected.recommendations[model] += 1
-        talk.add(ActionExecuted("action_recommend"), BotUttered(f"I recommend **{model}**"),
-                 SlotSet("recommendation", model), ActionExecuted("action_listen"))
+        talk.add(
+            ActionExecuted("action_recommend"),
+            BotUttered(f"I recommend **{model}**"),
+            SlotSet("recommendation", model),
+            ActionExecuted("action_listen"),
+        )
         if rng.random() < 0.4:
             verdict = rng.choice(list(TYPED_FEEDBACK))
             intent = "feedback_helpful" if verdict == "helpful" else "feedback_unhelpful"
@@ -116,9 +129,16 @@ def generate(url: str, conversations: int, seed: int = 7, now: float | None = No
         start = now - rng.uniform(0.1, DAYS - 0.1) * 86400
         for event in conversation(rng, start, expected):
             data = event.as_dict()
-            rows.append({"sender_id": f"bench-{number}", "type_name": data["event"], "timestamp": data["timestamp"],
-                         "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
-                         "action_name": data.get("name"), "data": json.dumps(data)})
+            rows.append(
+                {
+                    "sender_id": f"bench-{number}",
+                    "type_name": data["event"],
+                    "timestamp": data["timestamp"],
+                    "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                }
+            )
     with store.engine.begin() as connection:
         connection.execute(store.SQLEvent.__table__.insert(), rows)
     store.engine.dispose()
@@ -127,8 +147,9 @@ def generate(url: str, conversations: int, seed: int = 7, now: float | None = No
 
 def timed_report(url: str, *args: str) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "operations.usage_report", "--db", url, *args],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "operations.usage_report", "--db", url, *args], check=True, stdout=subprocess.DEVNULL
+    )
     return time.perf_counter() - started
 
 
@@ -141,14 +162,20 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         expected = generate(url, args.conversations)
         generated = time.perf_counter() - started
-        result = {"conversations": args.conversations, "messages": expected.messages, "generate_s": generated,
-                  "report_s": timed_report(url),
-                  "report_html_s": timed_report(url, "--html", f"{folder}/report.html")}
+        result = {
+            "conversations": args.conversations,
+            "messages": expected.messages,
+            "generate_s": generated,
+            "report_s": timed_report(url),
+            "report_html_s": timed_report(url, "--html", f"{folder}/report.html"),
+        }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2))
-    print(f"make report on {args.conversations:,} conversations ({expected.messages:,} messages): "
-          f"{result['report_s']:.1f} s, with --html {result['report_html_s']:.1f} s "
-          f"(generated in {generated:.1f} s)")
+    print(
+        f"make report on {args.conversations:,} conversations ({expected.messages:,} messages): "
+        f"{result['report_s']:.1f} s, with --html {result['report_html_s']:.1f} s "
+        f"(generated in {generated:.1f} s)"
+    )
     return 0
 
 

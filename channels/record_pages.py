@@ -8,6 +8,7 @@ an input channel with no messages (`RecordPages`, named in credentials.yml), as 
 Only whoever holds a link can open it: tokens are random, unknown tokens get 404, and the pages ask
 browsers and proxies not to keep or pass the address on (no-store, no-referrer, noindex).
 """
+
 from __future__ import annotations
 
 import html
@@ -27,8 +28,12 @@ from advisor.paths import WEB_DIR
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 TEMPLATES = Environment(loader=FileSystemLoader(WEB_DIR), autoescape=select_autoescape(["html"]))
-PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex",
-           "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"}
+PRIVATE = {
+    "Cache-Control": "private, no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex",
+    "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+}
 
 
 def not_found() -> HTTPResponse:
@@ -43,8 +48,7 @@ def absolute_links(text: str, request: Request) -> str:
 def record_html(record: records.StoredRecord, download_name: str) -> str:
     """The record page: the stored Markdown as HTML (its text escaped first), in web/record.html."""
     body = markdown.markdown(html.escape(record.markdown, quote=False), extensions=["sane_lists"])
-    return TEMPLATES.get_template("record.html").render(body=body, download=download_name,
-                                                        created=record.created_at)
+    return TEMPLATES.get_template("record.html").render(body=body, download=download_name, created=record.created_at)
 
 
 class RecordPages(InputChannel):
@@ -68,8 +72,12 @@ class RecordPages(InputChannel):
             if stored is None:
                 return not_found()
             etag = f'"{stored.digest}"'
-            headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable",
-                       "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+            headers = {
+                "ETag": etag,
+                "Cache-Control": "private, max-age=31536000, immutable",
+                "Referrer-Policy": "no-referrer",
+                "X-Robots-Tag": "noindex",
+            }
             if request.headers.get("if-none-match") == etag:
                 return response.empty(status=304, headers=headers)
             return response.raw(stored.png, content_type="image/png", headers=headers)
@@ -82,9 +90,11 @@ class RecordPages(InputChannel):
                 return not_found()
             filename = f"decision-record-{stored.created_at:%Y-%m-%d}.md"
             if name.endswith(".md"):
-                return response.text(absolute_links(stored.markdown, request),
-                                     content_type="text/markdown; charset=utf-8",
-                                     headers={**PRIVATE, "Content-Disposition": f'attachment; filename="{filename}"'})
+                return response.text(
+                    absolute_links(stored.markdown, request),
+                    content_type="text/markdown; charset=utf-8",
+                    headers={**PRIVATE, "Content-Disposition": f'attachment; filename="{filename}"'},
+                )
             return response.html(record_html(stored, f"{token}.md"), headers=PRIVATE)
 
         return pages

@@ -4,6 +4,7 @@ Rasa 3.6's collecting output channel splits every text on blank lines
 (`CollectingOutputChannel.send_text_message`), so a recommendation or a decision record with
 paragraphs would reach the client in pieces. Here a text stays one message, line breaks included.
 """
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable

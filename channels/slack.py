@@ -15,6 +15,7 @@
 - A message over its conversation's rate limit gets the polite "slow down" reply (rasa_runtime/rate_limit.py).
 - SLACK_API_BASE_URL sets the Web API's base URL (GovSlack, Enterprise set-ups, a local fake).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -97,8 +98,9 @@ class SharedRecentDeliveries:
         try:
             return all(pipeline.execute())
         except self._errors as err:  # better a rare double answer than none at all
-            logger.error("Slack: Redis at REDIS_URL cannot be reached to drop repeated deliveries (%s); "
-                         "answering this one.", err)
+            logger.error(
+                "Slack: Redis at REDIS_URL cannot be reached to drop repeated deliveries (%s); answering this one.", err
+            )
             return True
 
 
@@ -122,16 +124,20 @@ class SlackReplies(OutputChannel):
         self.thread_ts = thread_ts
 
     async def _post(self, recipient_id: str, text: str, blocks: list | None = None) -> None:
-        await self.client.chat_postMessage(channel=self.channel or recipient_id, thread_ts=self.thread_ts,
-                                           text=text, blocks=blocks)
+        await self.client.chat_postMessage(
+            channel=self.channel or recipient_id, thread_ts=self.thread_ts, text=text, blocks=blocks
+        )
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         """A text with a chart is one Slack message: the text, then the image block (if Slack can fetch it)."""
         if message.get("text") and message.get("image") and not message.get("buttons"):
             text = to_mrkdwn(message["text"].strip())
             images = image_blocks(message["image"])
-            await self._post(recipient_id, text, blocks=[
-                {"type": "section", "text": {"type": "mrkdwn", "text": text}}, *images] if images else None)
+            await self._post(
+                recipient_id,
+                text,
+                blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}, *images] if images else None,
+            )
             return
         await super().send_response(recipient_id, message)
 
@@ -143,16 +149,27 @@ class SlackReplies(OutputChannel):
         if images:
             await self._post(recipient_id, "Chart", blocks=images)
 
-    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict], **kwargs: Any
-                                     ) -> None:
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict], **kwargs: Any) -> None:
         text = to_mrkdwn(text.strip())
-        await self._post(recipient_id, text, blocks=[
-            {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-            {"type": "actions", "elements": [
-                {"type": "button", "action_id": f"reply_{number}", "value": button["payload"],
-                 "text": {"type": "plain_text", "text": button["title"]}}
-                for number, button in enumerate(buttons)]},
-        ])
+        await self._post(
+            recipient_id,
+            text,
+            blocks=[
+                {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "action_id": f"reply_{number}",
+                            "value": button["payload"],
+                            "text": {"type": "plain_text", "text": button["title"]},
+                        }
+                        for number, button in enumerate(buttons)
+                    ],
+                },
+            ],
+        )
 
 
 class SlackApp(SlackInput):
@@ -211,15 +228,17 @@ class SlackApp(SlackInput):
         self._answer(on_new_message, text, user, channel, thread_ts, {"event_id": body.get("event_id")})
         return acknowledged("")
 
-    def _on_interaction(self, payload: dict, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-                        ) -> HTTPResponse:
+    def _on_interaction(self, payload: dict, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         """A click on a quick-reply button: answer it like a typed reply and show the choice."""
         action = (payload.get("actions") or [{}])[0]
         message = payload.get("message") or {}
         channel = (payload.get("channel") or {}).get("id")
         user = (payload.get("user") or {}).get("id")
-        if payload.get("type") != "block_actions" or action.get("type") != "button" or not (
-                action.get("value") and channel and user):
+        if (
+            payload.get("type") != "block_actions"
+            or action.get("type") != "button"
+            or not (action.get("value") and channel and user)
+        ):
             return acknowledged("Not a quick-reply click.")
         if not self.deliveries.first_time(payload.get("trigger_id")):
             return acknowledged("Already answered.")
@@ -227,14 +246,29 @@ class SlackApp(SlackInput):
         self._answer(on_new_message, action["value"], user, channel, message.get("thread_ts"), {})
         return acknowledged("")
 
-    def _answer(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str, user: str,
-                channel: str, thread_ts: str | None, metadata: dict) -> None:
+    def _answer(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: str,
+        user: str,
+        channel: str,
+        thread_ts: str | None,
+        metadata: dict,
+    ) -> None:
         """Hand the message to Rasa after Slack has its 200 (Slack wants one within 3 seconds)."""
         sender = self._get_conversation_id(user, channel, thread_ts)
         metadata = {"out_channel": channel, "thread_id": thread_ts, **metadata}
-        self._background(on_new_message(UserMessage(
-            text, self.get_output_channel(channel, thread_ts), sender, input_channel=self.name(),
-            metadata=metadata)))
+        self._background(
+            on_new_message(
+                UserMessage(
+                    text,
+                    self.get_output_channel(channel, thread_ts),
+                    sender,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                )
+            )
+        )
 
     def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> OutputChannel:
         return SlackReplies(self.client, channel or self.slack_channel, thread_id)
@@ -243,8 +277,9 @@ class SlackApp(SlackInput):
         """Replace the clicked message's buttons with the choice, so it reads well and can't be re-clicked."""
         blocks = [block for block in message.get("blocks") or [] if block.get("type") != "actions"]
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"✓ {to_mrkdwn(choice)}"}]})
-        await self.client.chat_update(channel=channel, ts=message.get("ts"), text=message.get("text", ""),
-                                      blocks=blocks)
+        await self.client.chat_update(
+            channel=channel, ts=message.get("ts"), text=message.get("text", ""), blocks=blocks
+        )
 
     def _background(self, coroutine: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(coroutine)

@@ -2,6 +2,7 @@
 
 Same origin as socket.io, so the page needs no CORS opening and one exposed port serves it all.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -34,11 +35,17 @@ class WholeTextSocketIO(SocketIOOutput):
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"text": text.strip()})
 
-    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict],
-                                     **kwargs: Any) -> None:
-        await self._send_message(recipient_id, {"text": text.strip(), "quick_replies": [
-            {"content_type": "text", "title": button["title"], "payload": button["payload"]}
-            for button in buttons]})
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict], **kwargs: Any) -> None:
+        await self._send_message(
+            recipient_id,
+            {
+                "text": text.strip(),
+                "quick_replies": [
+                    {"content_type": "text", "title": button["title"], "payload": button["payload"]}
+                    for button in buttons
+                ],
+            },
+        )
 
 
 class PersistentSocketIO(SocketIOInput):
@@ -94,7 +101,8 @@ class ChatPage(InputChannel):
             if name not in ASSETS:
                 return response.text("Not found", status=404)
             path, mime_type = ASSETS[name]
-            return await response.file(path, mime_type=mime_type, headers={
-                "Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY})
+            return await response.file(
+                path, mime_type=mime_type, headers={"Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY}
+            )
 
         return page

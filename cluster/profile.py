@@ -10,6 +10,7 @@ passwords are made on first start and kept there in secrets.env (mode 600). In p
 TRACKER_DB_URL and REDIS_URL at managed services and run `python -m launcher.serve --actions-url ...`
 on each machine instead.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,10 @@ class ClusterError(RuntimeError):
 def postgres_bin(name: str) -> str:
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     if not found:
-        raise ClusterError("PostgreSQL is not installed: `make cluster-deps` (as root) installs "
-                           "postgresql, redis-server and nginx from Debian's packages.")
+        raise ClusterError(
+            "PostgreSQL is not installed: `make cluster-deps` (as root) installs "
+            "postgresql, redis-server and nginx from Debian's packages."
+        )
     return found[-1]
 
 
@@ -77,8 +80,12 @@ def load_secrets(path: Path) -> dict[str, str]:
     """The cluster's passwords and tokens, made once and kept in the work directory."""
     if not path.exists():
         path.touch(mode=0o600)
-        path.write_text("".join(f"{name}={secrets.token_hex(16)}\n" for name in
-                                ("POSTGRES_PASSWORD", "REDIS_PASSWORD", "ACTION_SERVER_TOKEN", "RASA_API_TOKEN")))
+        path.write_text(
+            "".join(
+                f"{name}={secrets.token_hex(16)}\n"
+                for name in ("POSTGRES_PASSWORD", "REDIS_PASSWORD", "ACTION_SERVER_TOKEN", "RASA_API_TOKEN")
+            )
+        )
     return dict(line.split("=", 1) for line in path.read_text().split())
 
 
@@ -108,8 +115,7 @@ class Cluster:
 
     @property
     def tracker_db_url(self) -> str:
-        return (f"postgresql://{DB_USER}:{self.secrets['POSTGRES_PASSWORD']}@127.0.0.1:"
-                f"{self.postgres_port}/{DB_NAME}")
+        return f"postgresql://{DB_USER}:{self.secrets['POSTGRES_PASSWORD']}@127.0.0.1:{self.postgres_port}/{DB_NAME}"
 
     @property
     def redis_url(self) -> str:
@@ -123,19 +129,32 @@ class Cluster:
         return [f"http://127.0.0.1:{port}" for port in self.rasa_ports]
 
     def environment(self) -> dict[str, str]:
-        return dict(os.environ, TRACKER_DB_URL=self.tracker_db_url, REDIS_URL=self.redis_url,
-                    ACTION_SERVER_TOKEN=self.secrets["ACTION_SERVER_TOKEN"],
-                    RASA_API_TOKEN=self.secrets["RASA_API_TOKEN"],
-                    TRUSTED_PROXIES="127.0.0.1", **self.extra_env)
+        return dict(
+            os.environ,
+            TRACKER_DB_URL=self.tracker_db_url,
+            REDIS_URL=self.redis_url,
+            ACTION_SERVER_TOKEN=self.secrets["ACTION_SERVER_TOKEN"],
+            RASA_API_TOKEN=self.secrets["RASA_API_TOKEN"],
+            TRUSTED_PROXIES="127.0.0.1",
+            **self.extra_env,
+        )
 
-    def spawn(self, name: str, command: list[str], env: dict | None = None, user: str | None = None
-              ) -> subprocess.Popen:
+    def spawn(
+        self, name: str, command: list[str], env: dict | None = None, user: str | None = None
+    ) -> subprocess.Popen:
         if user and os.geteuid() == 0:
             command = ["runuser", "-u", user, "--"] + command
         log = (self.workdir / f"{name}.log").open("ab")
-        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env or self.environment(), stdout=log,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-                                   preexec_fn=dying_with_this_process())
+        process = subprocess.Popen(
+            command,
+            cwd=PROJECT_DIR,
+            env=env or self.environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=dying_with_this_process(),
+        )
         self.processes.append((name, process))
         return process
 
@@ -150,16 +169,40 @@ class Cluster:
                 shutil.chown(data, owner)
                 shutil.chown(password_file, owner)
             init = subprocess.run(
-                (["runuser", "-u", owner, "--"] if owner else []) +
-                [postgres_bin("initdb"), "-D", str(data), "-U", DB_USER, f"--pwfile={password_file}",
-                 "--auth=scram-sha-256", "-E", "UTF8", "--no-instructions"],
-                capture_output=True, text=True)
+                (["runuser", "-u", owner, "--"] if owner else [])
+                + [
+                    postgres_bin("initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    DB_USER,
+                    f"--pwfile={password_file}",
+                    "--auth=scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--no-instructions",
+                ],
+                capture_output=True,
+                text=True,
+            )
             password_file.unlink()
             if init.returncode:
                 raise ClusterError(f"initdb failed:\n{init.stdout}{init.stderr}")
-        process = self.spawn("postgres", [postgres_bin("postgres"), "-D", str(data), "-p", str(self.postgres_port),
-                                          "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={data}"],
-                             user=owner)
+        process = self.spawn(
+            "postgres",
+            [
+                postgres_bin("postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(self.postgres_port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                f"unix_socket_directories={data}",
+            ],
+            user=owner,
+        )
         wait_for_port(self.postgres_port, process, "PostgreSQL")
         self.create_database()
 
@@ -169,8 +212,13 @@ class Cluster:
         deadline = time.monotonic() + 60
         while True:
             try:
-                connection = psycopg2.connect(host="127.0.0.1", port=self.postgres_port, user=DB_USER,
-                                              password=self.secrets["POSTGRES_PASSWORD"], dbname="postgres")
+                connection = psycopg2.connect(
+                    host="127.0.0.1",
+                    port=self.postgres_port,
+                    user=DB_USER,
+                    password=self.secrets["POSTGRES_PASSWORD"],
+                    dbname="postgres",
+                )
                 break
             except psycopg2.OperationalError:  # still starting up
                 if time.monotonic() > deadline:
@@ -185,23 +233,55 @@ class Cluster:
 
     def start_redis(self) -> None:
         (self.workdir / "redis").mkdir(exist_ok=True)
-        process = self.spawn("redis", ["redis-server", "--bind", "127.0.0.1", "--port", str(self.redis_port),
-                                       "--requirepass", self.secrets["REDIS_PASSWORD"], "--save", "",
-                                       "--appendonly", "no", "--dir", str(self.workdir / "redis")])
+        process = self.spawn(
+            "redis",
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.redis_port),
+                "--requirepass",
+                self.secrets["REDIS_PASSWORD"],
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir / "redis"),
+            ],
+        )
         wait_for_port(self.redis_port, process, "Redis")
 
     def start_actions(self) -> None:
-        process = self.spawn("actions", [sys.executable, "-m", "rasa_runtime.action_server",
-                                         "--port", str(self.actions_port)])
+        process = self.spawn(
+            "actions", [sys.executable, "-m", "rasa_runtime.action_server", "--port", str(self.actions_port)]
+        )
         wait_for_port(self.actions_port, process, "The action server")
 
     def start_rasa(self) -> None:
         """Every Rasa instance at once (they load the model in parallel), then waits for each."""
         actions_url = f"http://127.0.0.1:{self.actions_port}/webhook"
-        started = [(port, self.spawn(f"rasa-{port}", [sys.executable, "-m", "launcher.serve",
-                                                        "--rasa-port", str(port), "--actions-url", actions_url,
-                                                        "--logs", str(self.workdir / "logs")]))
-                   for port in self.rasa_ports]
+        started = [
+            (
+                port,
+                self.spawn(
+                    f"rasa-{port}",
+                    [
+                        sys.executable,
+                        "-m",
+                        "launcher.serve",
+                        "--rasa-port",
+                        str(port),
+                        "--actions-url",
+                        actions_url,
+                        "--logs",
+                        str(self.workdir / "logs"),
+                    ],
+                ),
+            )
+            for port in self.rasa_ports
+        ]
         for port, process in started:
             wait_for_line(self.workdir / f"rasa-{port}.log", "Assistant ready", process, f"Rasa on port {port}")
 
@@ -210,8 +290,14 @@ class Cluster:
         run.mkdir(exist_ok=True)
         upstream = "\n".join(f"        server 127.0.0.1:{port};" for port in self.rasa_ports)
         config = run / "nginx.conf"
-        values = {"run": run, "upstream": upstream, "port": self.nginx_port, "rate": self.requests_per_second,
-                  "burst": self.burst, "connections": self.connections_per_address}
+        values = {
+            "run": run,
+            "upstream": upstream,
+            "port": self.nginx_port,
+            "rate": self.requests_per_second,
+            "burst": self.burst,
+            "connections": self.connections_per_address,
+        }
         text = TEMPLATE.read_text()
         for name, value in values.items():
             text = text.replace("{" + name + "}", str(value))
@@ -223,8 +309,9 @@ class Cluster:
     def start(self) -> Cluster:
         missing = missing_programs()
         if missing:
-            raise ClusterError(f"missing {', '.join(missing)}: `make cluster-deps` (as root) installs them "
-                               "from Debian's packages.")
+            raise ClusterError(
+                f"missing {', '.join(missing)}: `make cluster-deps` (as root) installs them from Debian's packages."
+            )
         try:
             self.start_postgres()
             self.start_redis()
@@ -246,18 +333,21 @@ class Cluster:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the cluster profile in the foreground; Ctrl-C stops it.")
     parser.add_argument("--workdir", type=Path, default=BUILD_DIR / "cluster")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("CLUSTER_PORT", 8080)),
-                        help="nginx's port on 127.0.0.1")
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("CLUSTER_PORT", 8080)), help="nginx's port on 127.0.0.1"
+    )
     parser.add_argument("--instances", type=int, default=2)
     args = parser.parse_args(argv)
     cluster = Cluster(args.workdir, rasa_instances=args.instances, nginx_port=args.port)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         cluster.start()
-        print(f"Cluster ready: POST {cluster.url}/webhooks/rest/webhook (nginx round-robin over Rasa on ports "
-              f"{', '.join(map(str, cluster.rasa_ports))}; PostgreSQL on {cluster.postgres_port}, Redis on "
-              f"{cluster.redis_port}, actions on {cluster.actions_port}; logs and secrets in {cluster.workdir})",
-              flush=True)
+        print(
+            f"Cluster ready: POST {cluster.url}/webhooks/rest/webhook (nginx round-robin over Rasa on ports "
+            f"{', '.join(map(str, cluster.rasa_ports))}; PostgreSQL on {cluster.postgres_port}, Redis on "
+            f"{cluster.redis_port}, actions on {cluster.actions_port}; logs and secrets in {cluster.workdir})",
+            flush=True,
+        )
         while all(process.poll() is None for _, process in cluster.processes):
             time.sleep(1)
         stopped = next(name for name, process in cluster.processes if process.poll() is not None)

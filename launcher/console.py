@@ -3,6 +3,7 @@ spinner with the elapsed seconds while a stage runs on a terminal, and the last 
 
 Used by launcher/step.py (the Makefile's set-up steps) and launcher/serve.py (the launcher).
 """
+
 from __future__ import annotations
 
 import itertools

@@ -2,6 +2,7 @@
 profile, the benchmarks, the tests): a free loopback port, the processes a launcher started (from
 /proc), children that die with their launcher, and stopping a server's process group.
 Who holds a port is in rasa_runtime/ports.py (the servers check it too)."""
+
 from __future__ import annotations
 
 import os

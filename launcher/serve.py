@@ -15,6 +15,7 @@ gives up and stops. The servers' output goes to `<logs>/rasa-<port>.log` and `<l
 (build/logs by default); the console shows their ERROR lines, or everything with --verbose.
 Used by `make run` and by the end-to-end tests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,9 +63,16 @@ class Server:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as output:
             self.log_offset = output.tell()
-            self.process = subprocess.Popen(self.command, cwd=PROJECT_DIR, env=self.env, stdout=output,
-                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            start_new_session=True, preexec_fn=dying_with_this_process())
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=PROJECT_DIR,
+                env=self.env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                preexec_fn=dying_with_this_process(),
+            )
         self.started = time.monotonic()
 
     def running(self) -> bool:
@@ -94,7 +102,7 @@ class LogFollower:
                     text = file.read()
             except OSError:
                 continue
-            complete = text[:text.rfind(b"\n") + 1]
+            complete = text[: text.rfind(b"\n") + 1]
             self.offsets[log] = offset + len(complete)
             for line in complete.decode(errors="replace").splitlines():
                 if self.verbose or WORTH_SHOWING.search(line):
@@ -125,13 +133,21 @@ class ActionServerSupervisor:
         self.failures += 1
         stopped = f"The action server stopped ({self.server.exit_status()})"
         if self.failures > self.max_restarts:
-            print(f"{stopped} {self.failures} times in a row; giving up and shutting the assistant down. "
-                  f"Fix the error below and start it again.", file=sys.stderr, flush=True)
+            print(
+                f"{stopped} {self.failures} times in a row; giving up and shutting the assistant down. "
+                f"Fix the error below and start it again.",
+                file=sys.stderr,
+                flush=True,
+            )
             show_tail(self.server.log, sys.stderr, offset=self.server.log_offset)
             return False
         pause = min(2 ** (self.failures - 1), MAX_BACKOFF_SECONDS)
-        print(f"{stopped}; restarting it in {pause} s (attempt {self.failures} of {self.max_restarts}). "
-              "Meanwhile buyers are asked to try again in a moment.", file=sys.stderr, flush=True)
+        print(
+            f"{stopped}; restarting it in {pause} s (attempt {self.failures} of {self.max_restarts}). "
+            "Meanwhile buyers are asked to try again in a moment.",
+            file=sys.stderr,
+            flush=True,
+        )
         show_tail(self.server.log, sys.stderr, count=8, offset=self.server.log_offset)
         self.restart_at = now + pause
         return True
@@ -197,8 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     parser.add_argument("--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", 5055)))
     parser.add_argument("--model", type=Path, default=MODEL)
-    parser.add_argument("--actions-url", help="use this running action server (its /webhook URL) "
-                                              "instead of starting one on --actions-port")
+    parser.add_argument(
+        "--actions-url",
+        help="use this running action server (its /webhook URL) instead of starting one on --actions-port",
+    )
     parser.add_argument("--logs", type=Path, default=LOGS_DIR, help="folder of the servers' log files")
     parser.add_argument("--verbose", action="store_true", help="show all of the servers' output, not only errors")
     args = parser.parse_args(argv)
@@ -214,15 +232,34 @@ def main(argv: list[str] | None = None) -> int:
     env = child_environment(args.actions_url or f"http://127.0.0.1:{args.actions_port}/webhook")
     slack_on = all(os.environ.get(name) for name in SLACK_SECRETS)
     credentials = effective_credentials(args.rasa_port, slack_on)
-    rasa_command = [sys.executable, "-m", "rasa_runtime.rasa_server", "run", "--model", str(args.model),
-                    "--port", str(args.rasa_port), "--endpoints", "endpoints.yml", "--credentials", str(credentials)]
+    rasa_command = [
+        sys.executable,
+        "-m",
+        "rasa_runtime.rasa_server",
+        "run",
+        "--model",
+        str(args.model),
+        "--port",
+        str(args.rasa_port),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        str(credentials),
+    ]
     rasa_command += rasa_security_arguments(os.environ)
     api_on = "--enable-api" in rasa_command
     logs = args.logs.resolve()
     rasa = Server("Rasa", rasa_command, logs / f"rasa-{args.rasa_port}.log", env)
-    actions = None if args.actions_url else Server(
-        "the action server", [sys.executable, "-m", "rasa_runtime.action_server", "--port", str(args.actions_port)],
-        logs / f"actions-{args.actions_port}.log", env)
+    actions = (
+        None
+        if args.actions_url
+        else Server(
+            "the action server",
+            [sys.executable, "-m", "rasa_runtime.action_server", "--port", str(args.actions_port)],
+            logs / f"actions-{args.actions_port}.log",
+            env,
+        )
+    )
     servers = [rasa] + ([actions] if actions else [])
     follower = LogFollower(servers, sys.stdout, args.verbose)
     for signal_number in (signal.SIGTERM, signal.SIGHUP):
@@ -231,8 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         for server in servers:
             server.start()
         rest = f"http://localhost:{args.rasa_port}/webhooks/rest/"
-        with Stage(f"Starting {' and '.join(server.name for server in servers)} (about 15 s; logs in {logs})"
-                   ) as starting:
+        with Stage(
+            f"Starting {' and '.join(server.name for server in servers)} (about 15 s; logs in {logs})"
+        ) as starting:
             ready = wait_until_ready(rest, servers, follower, timeout=180)
             if not ready:
                 starting.finish("failed")
@@ -241,8 +279,9 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"{server.name} stopped ({server.exit_status()}).", file=sys.stderr)
                     show_tail(server.log, sys.stderr, offset=server.log_offset)
                 return 1
-        print(f"Assistant ready: POST {rest}webhook  "
-              f"(HTTP API {'on, token required' if api_on else 'off'})", flush=True)
+        print(
+            f"Assistant ready: POST {rest}webhook  (HTTP API {'on, token required' if api_on else 'off'})", flush=True
+        )
         print(json.dumps({"rest": rest + "webhook", "api": api_on}), flush=True)
         chat_page = f"http://localhost:{args.rasa_port}/chat/"
         if wait_until_ready(chat_page, [rasa], follower, timeout=30):
@@ -250,12 +289,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"The chat page at {chat_page} does not answer; see {rasa.log}.", file=sys.stderr)
         if slack_on:
-            print(f"Slack: on; Slack sends events and button clicks to "
-                  f"http://localhost:{args.rasa_port}/webhooks/slack/webhook", flush=True)
+            print(
+                f"Slack: on; Slack sends events and button clicks to "
+                f"http://localhost:{args.rasa_port}/webhooks/slack/webhook",
+                flush=True,
+            )
         else:
             print(f"Slack: off (set {' and '.join(SLACK_SECRETS)} in .env to turn it on)", flush=True)
         supervisor = actions and ActionServerSupervisor(
-            actions, int(os.environ.get("ACTIONS_MAX_RESTARTS") or DEFAULT_MAX_RESTARTS))
+            actions, int(os.environ.get("ACTIONS_MAX_RESTARTS") or DEFAULT_MAX_RESTARTS)
+        )
         while rasa.running():
             follower.follow()
             if supervisor and not supervisor.keep_alive():

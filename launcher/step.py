@@ -8,6 +8,7 @@ command fails, prints its last lines and the log's path, and exits with its exit
 Standard library only (run from the project folder, `-m` finds this package before it is installed):
 it also runs before the virtual environment exists.
 """
+
 from __future__ import annotations
 
 import argparse

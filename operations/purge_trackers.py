@@ -8,6 +8,7 @@ back later starts afresh. Safe while the assistant runs, on every instance of a 
 store checks the database before it trusts what it remembers. Used by `make purge-trackers`
 (`make purge-trackers SENDER=<sender id>` for one conversation).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,7 @@ def purge_idle_conversations(url: str, days: float) -> int:
     engine = sa.create_engine(url, future=True)
     events = sa.Table("events", sa.MetaData(), autoload_with=engine)
     cutoff = time.time() - days * 86400
-    idle = (sa.select(events.c.sender_id).group_by(events.c.sender_id)
-            .having(sa.func.max(events.c.timestamp) < cutoff))
+    idle = sa.select(events.c.sender_id).group_by(events.c.sender_id).having(sa.func.max(events.c.timestamp) < cutoff)
     try:
         with engine.begin() as connection:
             senders = connection.execute(idle).scalars().all()
@@ -44,8 +44,9 @@ def purge_idle_conversations(url: str, days: float) -> int:
 def main(argv: list[str] | None = None) -> int:
     load_dotenv(PROJECT_DIR / ".env", override=False)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--days", type=float,
-                        default=float(os.environ.get("TRACKER_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS))
+    parser.add_argument(
+        "--days", type=float, default=float(os.environ.get("TRACKER_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
+    )
     parser.add_argument("--sender", help="delete this one conversation (a buyer's request to be forgotten)")
     args = parser.parse_args(argv)
     if args.days <= 0:

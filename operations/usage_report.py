@@ -9,6 +9,7 @@ small page with charts (default build/report.html).
 Reads Rasa's `events` table with a few indexed queries and parses only the events it needs (slots
 set, and the text of fallback and feedback messages): seconds for 10,000 conversations (make bench).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,16 +74,19 @@ def build_report(engine: sa.engine.Engine, since: datetime, until: datetime) -> 
     speakers = set()
     with engine.connect() as connection:
         for sender, timestamp, _intent in connection.execute(
-                sa.select(events.c.sender_id, events.c.timestamp, events.c.intent_name)
-                .where(events.c.type_name == "user", period)):
+            sa.select(events.c.sender_id, events.c.timestamp, events.c.intent_name).where(
+                events.c.type_name == "user", period
+            )
+        ):
             speakers.add(sender)
             report.messages += 1
             report.messages_per_day[datetime.fromtimestamp(timestamp, timezone.utc).date()] += 1
         report.conversations = len(speakers)
         for intent, data in connection.execute(
-                sa.select(events.c.intent_name, events.c.data)
-                .where(events.c.type_name == "user", period,
-                       events.c.intent_name.in_([FALLBACK_INTENT, *FEEDBACK]))):
+            sa.select(events.c.intent_name, events.c.data).where(
+                events.c.type_name == "user", period, events.c.intent_name.in_([FALLBACK_INTENT, *FEEDBACK])
+            )
+        ):
             text = (json.loads(data).get("text") or "").strip()
             if intent == FALLBACK_INTENT:
                 report.fallbacks += 1
@@ -91,9 +95,10 @@ def build_report(engine: sa.engine.Engine, since: datetime, until: datetime) -> 
                 report.typed_feedback[text] += 1
         last: dict[str, dict[str, object]] = {}  # sender -> slot -> last value; "asked" -> questions asked
         for sender, slot, data in connection.execute(
-                sa.select(events.c.sender_id, events.c.action_name, events.c.data)
-                .where(events.c.type_name == "slot", period, events.c.action_name.in_(TRACKED_SLOTS))
-                .order_by(events.c.id)):
+            sa.select(events.c.sender_id, events.c.action_name, events.c.data)
+            .where(events.c.type_name == "slot", period, events.c.action_name.in_(TRACKED_SLOTS))
+            .order_by(events.c.id)
+        ):
             value = json.loads(data).get("value")
             slots = last.setdefault(sender, {})
             if slot == "requested_slot" and value:
@@ -119,20 +124,26 @@ def percent(part: int, whole: int) -> str:
 def text_report(report: Report, source: str) -> str:
     """The report as the console prints it."""
     questions = questionnaire()
-    lines = [f"Report {report.since:%Y-%m-%d} to {report.until:%Y-%m-%d} (tracker store: {source})",
-             f"Conversations: {report.conversations:,}; buyers' messages: {report.messages:,}"
-             + (f" ({report.messages / report.conversations:.1f} per conversation)" if report.conversations else ""),
-             f"Recommendations: reached in {report.recommended:,} of {report.conversations:,} conversations "
-             f"({percent(report.recommended, report.conversations)}): "
-             f"OEM {report.recommendations['OEM']:,}, ODM {report.recommendations['ODM']:,}",
-             f"Questionnaire: {report.questionnaires:,} started, {sum(report.dropped_at.values()):,} stopped before "
-             "a recommendation, at:"]
+    lines = [
+        f"Report {report.since:%Y-%m-%d} to {report.until:%Y-%m-%d} (tracker store: {source})",
+        f"Conversations: {report.conversations:,}; buyers' messages: {report.messages:,}"
+        + (f" ({report.messages / report.conversations:.1f} per conversation)" if report.conversations else ""),
+        f"Recommendations: reached in {report.recommended:,} of {report.conversations:,} conversations "
+        f"({percent(report.recommended, report.conversations)}): "
+        f"OEM {report.recommendations['OEM']:,}, ODM {report.recommendations['ODM']:,}",
+        f"Questionnaire: {report.questionnaires:,} started, {sum(report.dropped_at.values()):,} stopped before "
+        "a recommendation, at:",
+    ]
     lines += [f"  {report.dropped_at[slot]:>6,}  {label}" for slot, label in questions.items()]
-    lines.append(f"Fallbacks: {report.fallbacks:,} of {report.messages:,} messages "
-                 f"({percent(report.fallbacks, report.messages)}); most frequent (what to teach next):")
+    lines.append(
+        f"Fallbacks: {report.fallbacks:,} of {report.messages:,} messages "
+        f"({percent(report.fallbacks, report.messages)}); most frequent (what to teach next):"
+    )
     lines += [f"  {times:>6,}× {text!r}" for text, times in report.fallback_messages.most_common(TOP_FALLBACKS)]
-    lines.append(f"Feedback: 👍 helpful {report.feedback['helpful']:,}, 👎 not helpful "
-                 f"{report.feedback['not helpful']:,}; in the buyers' words:")
+    lines.append(
+        f"Feedback: 👍 helpful {report.feedback['helpful']:,}, 👎 not helpful "
+        f"{report.feedback['not helpful']:,}; in the buyers' words:"
+    )
     lines += [f"  {times:>6,}× {text!r}" for text, times in report.typed_feedback.most_common(TOP_FALLBACKS)]
     return "\n".join(lines)
 
@@ -164,18 +175,35 @@ def html_report(report: Report, source: str) -> str:
     days = [report.since.date() + timedelta(days=n) for n in range((report.until - report.since).days + 1)]
     questions = questionnaire()
     charts = [
-        bar_chart("Buyers' messages per day", [f"{d:%d %b}" for d in days],
-                  [report.messages_per_day[d] for d in days], "messages", horizontal=False),
-        bar_chart("Recommendations", ["OEM", "ODM"], [report.recommendations["OEM"], report.recommendations["ODM"]],
-                  "conversations"),
-        bar_chart("Where buyers stopped the questionnaire", list(questions.values()),
-                  [report.dropped_at[slot] for slot in questions], "conversations"),
+        bar_chart(
+            "Buyers' messages per day",
+            [f"{d:%d %b}" for d in days],
+            [report.messages_per_day[d] for d in days],
+            "messages",
+            horizontal=False,
+        ),
+        bar_chart(
+            "Recommendations",
+            ["OEM", "ODM"],
+            [report.recommendations["OEM"], report.recommendations["ODM"]],
+            "conversations",
+        ),
+        bar_chart(
+            "Where buyers stopped the questionnaire",
+            list(questions.values()),
+            [report.dropped_at[slot] for slot in questions],
+            "conversations",
+        ),
     ]
     templates = Environment(loader=FileSystemLoader(WEB_DIR), autoescape=select_autoescape(["html"]))
     return templates.get_template("report.html").render(
-        report=report, source=source, charts=charts, summary=text_report(report, source),
+        report=report,
+        source=source,
+        charts=charts,
+        summary=text_report(report, source),
         top_fallbacks=report.fallback_messages.most_common(TOP_FALLBACKS),
-        typed_feedback=report.typed_feedback.most_common(TOP_FALLBACKS))
+        typed_feedback=report.typed_feedback.most_common(TOP_FALLBACKS),
+    )
 
 
 def utc_day(text: str) -> datetime:
@@ -195,8 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=float, default=DEFAULT_DAYS, help="the last N days (default 30)")
     parser.add_argument("--since", help="first day, YYYY-MM-DD (instead of --days)")
     parser.add_argument("--until", help="last day, YYYY-MM-DD (default today)")
-    parser.add_argument("--html", nargs="?", const=DEFAULT_HTML, type=Path, help=f"also write a page with charts "
-                                                                               f"(default {DEFAULT_HTML})")
+    parser.add_argument(
+        "--html",
+        nargs="?",
+        const=DEFAULT_HTML,
+        type=Path,
+        help=f"also write a page with charts (default {DEFAULT_HTML})",
+    )
     parser.add_argument("--db", default=None, help="tracker store URL (default TRACKER_DB_URL / TRACKER_DB)")
     args = parser.parse_args(argv)
     url = args.db or tracker_db_url(os.environ)

@@ -2,6 +2,7 @@
 default) and, when ACTION_SERVER_TOKEN is set, answering only requests that carry that token (Rasa
 sends it as `?token=` from endpoints.yml). `/health` stays open for load balancers and launchers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,12 +31,14 @@ def create(token: str | None) -> Sanic:
     # would import advisor.understanding.spacy_model, whose spaCy import loads TensorFlow (+430 MB, slower start).
     app = create_app("actions", cors_origins=None)
     if token:
+
         @app.middleware("request")
         async def require_token(request):
             if request.path != "/health" and not hmac.compare_digest(token_given(request).encode(), token.encode()):
                 logger.warning("Refused an action server request without a valid token from %s", request.ip)
                 return response.json({"error": "a valid token is required"}, status=401)
             return None
+
     return app
 
 
@@ -50,8 +53,12 @@ def main(argv: list[str] | None = None) -> None:
         logger.error("Cannot start the action server: %s", taken)
         sys.exit(1)
     app = create(os.environ.get("ACTION_SERVER_TOKEN") or None)
-    logger.info("Action server on http://%s:%s (token %s)", args.host, args.port,
-                "required" if os.environ.get("ACTION_SERVER_TOKEN") else "not set")
+    logger.info(
+        "Action server on http://%s:%s (token %s)",
+        args.host,
+        args.port,
+        "required" if os.environ.get("ACTION_SERVER_TOKEN") else "not set",
+    )
     app.run(args.host, args.port, access_log=False, workers=1, motd=False)
 
 

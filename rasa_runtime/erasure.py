@@ -7,6 +7,7 @@ deleted by the functions named in CONVERSATION_DATA_ERASERS, in the same transac
 "module:function" taking (connection, senders), `senders` a list or a SELECT of sender ids; add
 yours there when you store something per conversation.
 """
+
 from __future__ import annotations
 
 import importlib

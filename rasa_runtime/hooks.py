@@ -20,6 +20,7 @@
 The tracker store named in endpoints.yml refuses to start without these hooks (`installed()`), so a
 plain `rasa run` fails with a message instead of serving without them.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -47,8 +48,10 @@ from rasa_runtime.settings import in_models_dir
 logger = logging.getLogger(__name__)
 
 ACTION_UNAVAILABLE = "I can't look that up right now, please try again in a moment."
-MESSAGE_TOO_LONG = ("Sorry, that message is too long for me: please keep it under {limit:,} characters and ask "
-                    "one OEM/ODM question at a time.")
+MESSAGE_TOO_LONG = (
+    "Sorry, that message is too long for me: please keep it under {limit:,} characters and ask "
+    "one OEM/ODM question at a time."
+)
 REST_WEBHOOK = "/webhooks/rest/webhook"
 MAX_MESSAGE_CHARS = 5000
 MAX_SENDER_CHARS = 128
@@ -90,8 +93,11 @@ def guard_remote_action(run):
         except ActionExecutionRejection:
             raise
         except asyncio.TimeoutError:
-            logger.error("Action server did not answer action '%s' within %.0f s; asked the buyer to try again.",
-                         self.name(), timeout)
+            logger.error(
+                "Action server did not answer action '%s' within %.0f s; asked the buyer to try again.",
+                self.name(),
+                timeout,
+            )
         except RasaException as err:
             cause = f"{err}: {err.__cause__}" if err.__cause__ else str(err)
             logger.error("Action server failed action '%s' (%s); asked the buyer to try again.", self.name(), cause)
@@ -109,16 +115,19 @@ def rest_message_problem(body: Any) -> str | None:
     if not isinstance(body, dict):
         return "the body must be a JSON object with 'sender' and 'message'"
     sender, message = body.get("sender"), body.get("message")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS \
-            or CONTROL_CHARACTERS.search(sender):
+    if (
+        not isinstance(sender, str)
+        or not sender.strip()
+        or len(sender) > MAX_SENDER_CHARS
+        or CONTROL_CHARACTERS.search(sender)
+    ):
         return f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} printable characters"
     if not isinstance(message, str):
         return "'message' must be a string"
     if not isinstance(body.get("input_channel", ""), str):
         return "'input_channel' must be a string"
     metadata = body.get("metadata")
-    if metadata is not None and (not isinstance(metadata, dict)
-                                 or len(json.dumps(metadata)) > MAX_METADATA_BYTES):
+    if metadata is not None and (not isinstance(metadata, dict) or len(json.dumps(metadata)) > MAX_METADATA_BYTES):
         return f"'metadata' must be a JSON object of at most {MAX_METADATA_BYTES} bytes"
     return None
 
@@ -149,14 +158,19 @@ async def check_request(request):
         if problem:
             return bad_request(problem)
         limits = shared_limits()
-        wait = limits.retry_after(body["sender"],
-                                  limits.client_address(request.ip, request.headers.get("x-forwarded-for")))
+        wait = limits.retry_after(
+            body["sender"], limits.client_address(request.ip, request.headers.get("x-forwarded-for"))
+        )
         if wait:
-            return response.json({"error": "too many messages; wait before sending more", "retry_after": wait},
-                                 status=429, headers={"Retry-After": str(wait)})
+            return response.json(
+                {"error": "too many messages; wait before sending more", "retry_after": wait},
+                status=429,
+                headers={"Retry-After": str(wait)},
+            )
         if len(body["message"]) > MAX_MESSAGE_CHARS:
-            return response.json([{"recipient_id": body["sender"],
-                                   "text": MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE_CHARS)}])
+            return response.json(
+                [{"recipient_id": body["sender"], "text": MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE_CHARS)}]
+            )
     elif request.method == "PUT" and request.path == "/model":
         body, parsed = json_body(request)
         problem = local_model_problem(body) if parsed else "the body must be valid JSON"
@@ -207,8 +221,12 @@ def erase_instead_of_saving(save_tracker):
         try:  # the action server has erased it already; this catches what was stored since
             await asyncio.get_running_loop().run_in_executor(None, erase_conversation, tracker.sender_id)
         except SQLAlchemyError as err:
-            logger.error("Erasing conversation %s once more failed (%s): run `make purge-trackers SENDER=%s`.",
-                         tracker.sender_id, err, tracker.sender_id)
+            logger.error(
+                "Erasing conversation %s once more failed (%s): run `make purge-trackers SENDER=%s`.",
+                tracker.sender_id,
+                err,
+                tracker.sender_id,
+            )
 
     return saved_or_erased
 
@@ -222,5 +240,7 @@ def install() -> None:
 
 def installed() -> bool:
     """Whether `install()` ran in this process."""
-    return all(hasattr(patched, "__wrapped__")
-               for patched in (RemoteAction.run, MessageProcessor.save_tracker, rasa.core.run.configure_app))
+    return all(
+        hasattr(patched, "__wrapped__")
+        for patched in (RemoteAction.run, MessageProcessor.save_tracker, rasa.core.run.configure_app)
+    )

@@ -5,6 +5,7 @@ of the same conversation at the same instant can both read "no lock", both take 
 at once; the second tracker save then drops a message. Here every read-modify-write of a lock runs
 in a Redis WATCH/MULTI transaction, retried when another instance changed the lock meanwhile.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """Whether a server can listen on its port, and if not, which local process holds it (from /proc):
 checked by the action server before it starts, and by the launcher for both servers."""
+
 from __future__ import annotations
 
 import os
@@ -59,8 +60,12 @@ def port_problem(host: str, port: int, setting: str) -> str | None:
         return None
     holders = port_holders(port)
     if not holders:
-        return (f"port {port} is already in use by a process this user cannot see: find it with "
-                f"`ss -ltnp 'sport = :{port}'` and stop it, or choose another port ({setting}=...).")
+        return (
+            f"port {port} is already in use by a process this user cannot see: find it with "
+            f"`ss -ltnp 'sport = :{port}'` and stop it, or choose another port ({setting}=...)."
+        )
     named = "; ".join(f"pid {pid}: {command_line(pid)}" for pid in holders)
-    return (f"port {port} is already in use ({named}): stop it with `kill {' '.join(map(str, holders))}`, "
-            f"or choose another port ({setting}=...).")
+    return (
+        f"port {port} is already in use ({named}): stop it with `kill {' '.join(map(str, holders))}`, "
+        f"or choose another port ({setting}=...)."
+    )

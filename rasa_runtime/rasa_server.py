@@ -1,5 +1,6 @@
 """Rasa's own `rasa` command with the project's hooks and speed-ups installed:
 `python -m rasa_runtime.rasa_server run ...` (the launcher and the cluster start Rasa this way)."""
+
 from rasa_runtime import hooks, speedups
 
 

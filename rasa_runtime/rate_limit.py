@@ -16,6 +16,7 @@ get a polite "slow down" reply (`slowed_down`, which their channels wrap around 
 handler). Only messages count: Slack's retries are dropped before (channels/slack.py) and socket.io
 reconnects send none.
 """
+
 from __future__ import annotations
 
 import functools
@@ -53,8 +54,9 @@ def trusted_networks(value: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6N
 class MessageLimits:
     """The per-conversation and per-address limits, and the client address behind trusted proxies."""
 
-    def __init__(self, conversation: RateLimitItem | None, address: RateLimitItem | None, storage_uri: str,
-                 trusted_proxies: list) -> None:
+    def __init__(
+        self, conversation: RateLimitItem | None, address: RateLimitItem | None, storage_uri: str, trusted_proxies: list
+    ) -> None:
         self.conversation, self.address = conversation, address
         self.storage = storage_from_string(storage_uri)  # the limiter holds it only by a weak reference
         self.limiter = MovingWindowRateLimiter(self.storage)
@@ -62,9 +64,12 @@ class MessageLimits:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> MessageLimits:
-        return cls(parse_limit(environ.get("RATE_LIMIT_CONVERSATION") or DEFAULT_CONVERSATION_LIMIT),
-                   parse_limit(environ.get("RATE_LIMIT_ADDRESS") or DEFAULT_ADDRESS_LIMIT),
-                   environ.get("REDIS_URL") or "memory://", trusted_networks(environ.get("TRUSTED_PROXIES", "")))
+        return cls(
+            parse_limit(environ.get("RATE_LIMIT_CONVERSATION") or DEFAULT_CONVERSATION_LIMIT),
+            parse_limit(environ.get("RATE_LIMIT_ADDRESS") or DEFAULT_ADDRESS_LIMIT),
+            environ.get("REDIS_URL") or "memory://",
+            trusted_networks(environ.get("TRUSTED_PROXIES", "")),
+        )
 
     def _trusted(self, address: str) -> bool:
         try:
@@ -91,8 +96,10 @@ class MessageLimits:
             if not refused:
                 return 0
             now = time.time()
-            return max(max(1, math.ceil(self.limiter.get_window_stats(item, kind, key)[0] - now))
-                       for item, kind, key in refused)
+            return max(
+                max(1, math.ceil(self.limiter.get_window_stats(item, kind, key)[0] - now))
+                for item, kind, key in refused
+            )
         except Exception as err:  # the limiter's storage (Redis) is down: answer rather than refuse everyone
             logger.error("Rate limits cannot be checked (%s); letting the message through.", err)
             return 0

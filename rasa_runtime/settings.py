@@ -11,6 +11,7 @@ Environment (all optional; see .env.example):
 - RASA_HOST (127.0.0.1), CHAT_ORIGIN (the one web origin allowed by CORS; unset = none),
   RASA_API_TOKEN or RASA_JWT_SECRET (turn the HTTP API on).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -60,7 +61,7 @@ def rasa_security_arguments(environ: Mapping[str, str]) -> list[str]:
     if environ.get("RASA_API_TOKEN"):
         arguments += ["--enable-api", "--auth-token", environ["RASA_API_TOKEN"]]
     if environ.get("RASA_JWT_SECRET"):
-        arguments += ([] if "--enable-api" in arguments else ["--enable-api"])
+        arguments += [] if "--enable-api" in arguments else ["--enable-api"]
         arguments += ["--jwt-secret", environ["RASA_JWT_SECRET"], "--jwt-method", "HS256"]
     return arguments
 
@@ -100,12 +101,16 @@ def secret_problems(environ: Mapping[str, str]) -> list[str]:
     for name in SECRETS:
         value = environ.get(name)
         if value and (len(value) < MIN_SECRET_CHARS or value.lower() in PLACEHOLDER_SECRETS):
-            problems.append(f"{name} is too weak: use at least {MIN_SECRET_CHARS} random characters in .env "
-                            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(24))'`), "
-                            "or remove it.")
+            problems.append(
+                f"{name} is too weak: use at least {MIN_SECRET_CHARS} random characters in .env "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(24))'`), "
+                "or remove it."
+            )
     if not is_loopback(environ.get("ACTIONS_HOST", "127.0.0.1")) and not environ.get("ACTION_SERVER_TOKEN"):
-        problems.append("ACTIONS_HOST exposes the action server beyond this machine but ACTION_SERVER_TOKEN is "
-                        "not set: set it in .env (the same value for Rasa and the action server).")
+        problems.append(
+            "ACTIONS_HOST exposes the action server beyond this machine but ACTION_SERVER_TOKEN is "
+            "not set: set it in .env (the same value for Rasa and the action server)."
+        )
     return problems
 
 
@@ -124,9 +129,11 @@ def tracker_store_problem(url: str) -> str | None:
         with engine.connect() as connection:
             connection.execute(text(check))
     except SQLAlchemyError as err:
-        return (f"the tracker store {make_url(url)!r} cannot be opened ({getattr(err, 'orig', None) or err}): "
-                "start the database or fix TRACKER_DB_URL; a corrupt SQLite file must be moved away "
-                "(its conversations are lost).")
+        return (
+            f"the tracker store {make_url(url)!r} cannot be opened ({getattr(err, 'orig', None) or err}): "
+            "start the database or fix TRACKER_DB_URL; a corrupt SQLite file must be moved away "
+            "(its conversations are lost)."
+        )
     finally:
         engine.dispose()
     return None
@@ -138,9 +145,13 @@ def lock_store_problem(variables: Mapping[str, str]) -> str | None:
     import redis
 
     try:
-        redis.Redis(host=variables["REDIS_HOST"], port=int(variables["REDIS_PORT"]),
-                    password=variables["REDIS_PASSWORD"] or None, db=int(variables["REDIS_DB"]),
-                    socket_timeout=5).ping()
+        redis.Redis(
+            host=variables["REDIS_HOST"],
+            port=int(variables["REDIS_PORT"]),
+            password=variables["REDIS_PASSWORD"] or None,
+            db=int(variables["REDIS_DB"]),
+            socket_timeout=5,
+        ).ping()
     except (redis.RedisError, ValueError) as err:
         return f"the Redis lock store at REDIS_URL cannot be reached ({err}): start Redis or fix REDIS_URL."
     return None
@@ -151,6 +162,8 @@ def preflight_problems(model: Path | None, environ: Mapping[str, str] = os.envir
     problems = secret_problems(environ)
     if model is not None:
         variables = endpoint_variables(environ)
-        problems += filter(None, [model_problem(model), tracker_store_problem(variables["TRACKER_DB_URL"]),
-                                  lock_store_problem(variables)])
+        problems += filter(
+            None,
+            [model_problem(model), tracker_store_problem(variables["TRACKER_DB_URL"]), lock_store_problem(variables)],
+        )
     return problems

@@ -11,6 +11,7 @@
   set): the models are small and the server handles one message at a time per core, so thread
   hand-offs cost more than they save (single-user p50 0.75x, p95 0.6x on 2 cores).
 """
+
 from __future__ import annotations
 
 import functools

@@ -21,6 +21,7 @@ database says it is current.
 With `require_guards: true` (endpoints.yml) it refuses to start in a Rasa server that lacks the
 project's hooks (rasa_runtime/hooks.py): a plain `rasa run` stops with a message saying how to start.
 """
+
 from __future__ import annotations
 
 import collections
@@ -38,9 +39,11 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa_runtime.hooks import installed
 
 REMEMBERED_CONVERSATIONS = 1000
-WITHOUT_GUARDS = ("This Rasa server runs without the assistant's guards (action time limits, input checks, "
-                  "rate limits, erasure): start it with `make run`, or `python -m rasa_runtime.rasa_server run "
-                  "...` instead of `rasa run` (same arguments).")
+WITHOUT_GUARDS = (
+    "This Rasa server runs without the assistant's guards (action time limits, input checks, "
+    "rate limits, erasure): start it with `make run`, or `python -m rasa_runtime.rasa_server run "
+    "...` instead of `rasa run` (same arguments)."
+)
 
 
 @dataclass
@@ -61,15 +64,17 @@ class RememberingSQLTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             self._pool_sqlite_connections()
         self._sessions: collections.OrderedDict[str, StoredSession] = collections.OrderedDict()
-        self._newest_event_id_query = (sa.select(sa.func.max(self.SQLEvent.id))
-                                       .where(self.SQLEvent.sender_id == sa.bindparam("sender_id")))
+        self._newest_event_id_query = sa.select(sa.func.max(self.SQLEvent.id)).where(
+            self.SQLEvent.sender_id == sa.bindparam("sender_id")
+        )
 
     def _pool_sqlite_connections(self) -> None:
         """Pooled SQLite connections with write-ahead logging (SQLAlchemy 1.4 opens one per query)."""
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, future=True, poolclass=sa.pool.QueuePool,
-                                       connect_args={"check_same_thread": False})
+        self.engine = sa.create_engine(
+            url, future=True, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False}
+        )
 
         @sa.event.listens_for(self.engine, "connect")
         def use_write_ahead_log(dbapi_connection, _record) -> None:
@@ -132,8 +137,11 @@ class RememberingSQLTrackerStore(SQLTrackerStore):
             session.add_all(rows)
             session.flush()  # assigns the row ids
             same_session = remembered is not None and not any(isinstance(e, SessionStarted) for e in new_events)
-            appended = StoredSession(rows[-1].id, remembered.events_json + [row.data for row in rows]) \
-                if same_session else None
+            appended = (
+                StoredSession(rows[-1].id, remembered.events_json + [row.data for row in rows])
+                if same_session
+                else None
+            )
             session.commit()
         if appended is None:
             self._sessions.pop(sender_id, None)  # a new conversation or session: read back on the next message
@@ -142,6 +150,11 @@ class RememberingSQLTrackerStore(SQLTrackerStore):
 
     def _event_row(self, sender_id: str, data: dict) -> SQLTrackerStore.SQLEvent:
         """One event as Rasa's SQLTrackerStore stores it."""
-        return self.SQLEvent(sender_id=sender_id, type_name=data["event"], timestamp=data.get("timestamp"),
-                             intent_name=((data.get("parse_data") or {}).get("intent") or {}).get(INTENT_NAME_KEY),
-                             action_name=data.get("name"), data=json.dumps(data))
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=data["event"],
+            timestamp=data.get("timestamp"),
+            intent_name=((data.get("parse_data") or {}).get("intent") or {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )

@@ -1,5 +1,6 @@
 """Fixtures for every layer: a real knowledge store on SQLite, and an in-process tracker database of
 the test's own. The real servers' fixtures are in tests/e2e/conftest.py; helpers in tests/support/."""
+
 from __future__ import annotations
 
 import pytest

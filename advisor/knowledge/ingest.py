@@ -5,6 +5,7 @@ Parses the OEM/ODM definition paragraphs and the side-by-side comparison table o
 (`data/knowledge/factors.yml`), and replaces the store's contents in one transaction.
 A malformed source raises `IngestError` before the database is touched.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -87,10 +88,10 @@ def parse_cell(model: str, text: str, range_unit: str | None, where: str) -> Cel
             raise IngestError(f"{where}: unit {unit!r} is not one of {range_unit!r}")
         if low > high:
             raise IngestError(f"{where}: range {match.group(0)!r} runs backwards")
-        return Cell(model, text, level, low, high, bool(match.group(3)), unit,
-                          owner.group(1).lower() if owner else None)
-    return Cell(model, text, level, None, None, False, None,
-                      owner.group(1).lower() if owner else None)
+        return Cell(
+            model, text, level, low, high, bool(match.group(3)), unit, owner.group(1).lower() if owner else None
+        )
+    return Cell(model, text, level, None, None, False, None, owner.group(1).lower() if owner else None)
 
 
 def _table_cells(line: str) -> list[str]:
@@ -106,8 +107,7 @@ def parse_source(text: str, catalog: dict, path: str = "source") -> ParsedSource
         if match and match.group(1) not in definitions:
             body = CITATION_MARK.sub("", line.strip())
             sentences = SENTENCE_END.split(body)
-            topics = [(next((t for t, rx in DEFINITION_TOPICS if rx.search(s)), "control"), s)
-                      for s in sentences]
+            topics = [(next((t for t, rx in DEFINITION_TOPICS if rx.search(s)), "control"), s) for s in sentences]
             definitions[match.group(1)] = (match.group(2).strip(), topics)
     for code in MODELS:
         if code not in definitions:
@@ -141,8 +141,8 @@ def parse_source(text: str, catalog: dict, path: str = "source") -> ParsedSource
             raise IngestError(f"{path}: unknown factor {label!r} (add it to factors.yml first)")
         spec = catalog[key]
         parsed = tuple(
-            parse_cell(code, cells[columns[code]], spec.get("range_unit"), f"{label} / {code}")
-            for code in MODELS)
+            parse_cell(code, cells[columns[code]], spec.get("range_unit"), f"{label} / {code}") for code in MODELS
+        )
         for cell in parsed:
             if not cell.text:
                 raise IngestError(f"{path}: empty cell in row {label!r} ({cell.model})")
@@ -165,19 +165,23 @@ def write_store(engine: Engine, source: ParsedSource, catalog: dict) -> None:
     with Session(engine, future=True) as session, session.begin():
         for table in (ComparisonCell, FactorSynonym, Definition, Factor, ServiceModel, SourceDocument):
             session.execute(delete(table))
-        document = SourceDocument(path=source.path, title=Path(source.path).name,
-                                  table_title=source.table_title, checksum=source.checksum,
-                                  version=source.checksum[:8],
-                                  ingested_at=datetime.now(timezone.utc).replace(tzinfo=None))
+        document = SourceDocument(
+            path=source.path,
+            title=Path(source.path).name,
+            table_title=source.table_title,
+            checksum=source.checksum,
+            version=source.checksum[:8],
+            ingested_at=datetime.now(timezone.utc).replace(tzinfo=None),
+        )
         session.add(document)
         session.flush()
         models = {}
         for code in MODELS:
             full_name, sentences = source.definitions[code]
-            model = ServiceModel(code=code, full_name=full_name, column_label=source.column_labels[code],
-                                 document_id=document.id)
-            model.definitions = [Definition(position=i, topic=topic, text=s)
-                                 for i, (topic, s) in enumerate(sentences)]
+            model = ServiceModel(
+                code=code, full_name=full_name, column_label=source.column_labels[code], document_id=document.id
+            )
+            model.definitions = [Definition(position=i, topic=topic, text=s) for i, (topic, s) in enumerate(sentences)]
             session.add(model)
             models[code] = model
         session.flush()
@@ -190,22 +194,37 @@ def write_store(engine: Engine, source: ParsedSource, catalog: dict) -> None:
             session.add(factor)
             session.flush()
             for cell in row.cells:
-                session.add(ComparisonCell(
-                    factor_id=factor.id, model_id=models[cell.model].id, text=cell.text, level=cell.level,
-                    range_min=cell.range_min, range_max=cell.range_max, open_ended=cell.open_ended,
-                    unit=cell.unit, ip_owner=cell.ip_owner))
+                session.add(
+                    ComparisonCell(
+                        factor_id=factor.id,
+                        model_id=models[cell.model].id,
+                        text=cell.text,
+                        level=cell.level,
+                        range_min=cell.range_min,
+                        range_max=cell.range_max,
+                        open_ended=cell.open_ended,
+                        unit=cell.unit,
+                        ip_owner=cell.ip_owner,
+                    )
+                )
 
 
-def ingest(source_path: Path = DEFAULT_SOURCE, catalog_path: Path = DEFAULT_CATALOG,
-           engine: Engine | None = None) -> ParsedSource:
+def ingest(
+    source_path: Path = DEFAULT_SOURCE, catalog_path: Path = DEFAULT_CATALOG, engine: Engine | None = None
+) -> ParsedSource:
     """Parse `source_path` and load it into the store; returns what was loaded."""
     catalog = load_catalog(catalog_path)
     try:
         text = Path(source_path).read_text(encoding="utf-8")
     except OSError as err:
         raise IngestError(f"cannot read {source_path}: {err}") from err
-    source = parse_source(text, catalog, str(Path(source_path).relative_to(PROJECT_DIR))
-                          if Path(source_path).resolve().is_relative_to(PROJECT_DIR) else str(source_path))
+    source = parse_source(
+        text,
+        catalog,
+        str(Path(source_path).relative_to(PROJECT_DIR))
+        if Path(source_path).resolve().is_relative_to(PROJECT_DIR)
+        else str(source_path),
+    )
     write_store(engine or make_engine(), source, catalog)
     return source
 
@@ -220,8 +239,10 @@ def main(argv: list[str] | None = None) -> int:
     except IngestError as err:
         print(f"ingest refused: {err}\nThe knowledge store was left as it was.", file=sys.stderr)
         return 2
-    print(f"knowledge store ready: {len(source.rows)} factors x {len(MODELS)} models "
-          f"from {source.path} (version {source.checksum[:8]})")
+    print(
+        f"knowledge store ready: {len(source.rows)} factors x {len(MODELS)} models "
+        f"from {source.path} (version {source.checksum[:8]})"
+    )
     return 0
 
 

@@ -8,6 +8,7 @@ values parsed from it (level, numeric range, unit, who owns the IP).
 Readers use `KnowledgeStore.snapshot()`: the whole table loaded once into immutable objects and
 reloaded only when the store's version changes (a re-ingest is picked up without a restart).
 """
+
 from __future__ import annotations
 
 import os
@@ -41,6 +42,7 @@ MODELS = ("OEM", "ODM")  # the table's two columns, in its order
 def other(model: str) -> str:
     """The other service model: OEM for ODM and ODM for OEM."""
     return "OEM" if model == "ODM" else "ODM"
+
 
 Base = declarative_base()
 
@@ -204,8 +206,15 @@ def load_snapshot(engine: Engine) -> Snapshot:
         cells_by_factor: dict[int, dict[str, Cell]] = {}
         for c in session.scalars(select(ComparisonCell)):
             cells_by_factor.setdefault(c.factor_id, {})[models[c.model_id].code] = Cell(
-                models[c.model_id].code, c.text, c.level, c.range_min, c.range_max,
-                bool(c.open_ended), c.unit, c.ip_owner)
+                models[c.model_id].code,
+                c.text,
+                c.level,
+                c.range_min,
+                c.range_max,
+                bool(c.open_ended),
+                c.unit,
+                c.ip_owner,
+            )
         rows = {}
         for f in factors:
             synonyms = tuple(s.phrase for s in f.synonyms if not s.comparative_level)
@@ -215,14 +224,12 @@ def load_snapshot(engine: Engine) -> Snapshot:
             m.code: ModelInfo(m.code, m.full_name, tuple((d.topic, d.text) for d in m.definitions))
             for m in models.values()
         }
-        return Snapshot(document.version, document.checksum, document.table_title,
-                        document.path, model_infos, rows)
+        return Snapshot(document.version, document.checksum, document.table_title, document.path, model_infos, rows)
 
 
 def current_version(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return conn.execute(
-            select(SourceDocument.version).order_by(SourceDocument.id.desc()).limit(1)).scalar()
+        return conn.execute(select(SourceDocument.version).order_by(SourceDocument.id.desc()).limit(1)).scalar()
 
 
 class KnowledgeStore:

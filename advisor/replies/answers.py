@@ -3,6 +3,7 @@ and the feasibility judgements the table supports (order size, launch time).
 
 Pure Python over a `Snapshot`; every figure in a reply is read from it and cited.
 """
+
 from __future__ import annotations
 
 import re
@@ -10,10 +11,17 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from advisor.understanding.buyer_text import UNSURE, QuoteComparison, break_even_quantity, describe_weeks, extract_facts, normalise
 from advisor.decision import BuyerProfile, recommend
 from advisor.knowledge.store import MODELS, Cell, Snapshot, other
 from advisor.replies.numbers import units
+from advisor.understanding.buyer_text import (
+    UNSURE,
+    QuoteComparison,
+    break_even_quantity,
+    describe_weeks,
+    extract_facts,
+    normalise,
+)
 from advisor.vocabulary import NotCoveredTopic, vocabulary
 
 _VOCABULARY = vocabulary()
@@ -46,12 +54,18 @@ def models_described(text: str) -> list[str]:
 def not_covered_topic(text: str) -> NotCoveredTopic | None:
     """The first subject next door to the table that the text asks about, if any."""
     clean = normalise(text or "")
-    hits = [(m.start(), topic) for topic in _VOCABULARY.not_covered for m in topic.pattern.finditer(clean)
-            if not _COUNTED.search(clean[:m.start()])]  # "100 branded samples" counts toys, asks nothing
+    hits = [
+        (m.start(), topic)
+        for topic in _VOCABULARY.not_covered
+        for m in topic.pattern.finditer(clean)
+        if not _COUNTED.search(clean[: m.start()])
+    ]  # "100 branded samples" counts toys, asks nothing
     return min(hits, key=lambda hit: hit[0])[1] if hits else None
 
 
-_TOY_WORDS = re.compile(rf"\b(toys?|plush\w*|dolls?|figures?|games?|products?|range|line|units?|{_VOCABULARY.quantity_nouns})\b")
+_TOY_WORDS = re.compile(
+    rf"\b(toys?|plush\w*|dolls?|figures?|games?|products?|range|line|units?|{_VOCABULARY.quantity_nouns})\b"
+)
 _COUNTED = re.compile(r"\d\s*([\w-]+\s+)?$")
 
 
@@ -60,7 +74,7 @@ def asks_for_both(text: str) -> bool:
 
 
 def _windows(tokens: list[str], size: int) -> list[str]:
-    return [" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)]
+    return [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
 
 
 _NOT_ABOUT_TIME = re.compile(r"\b(first|full|part|same|any|this|next|every|some|a long|long)[\s-]time\b|\bno longer\b")
@@ -77,7 +91,9 @@ def _factor_scores(text: str, snapshot: Snapshot) -> tuple[tuple[str, float], ..
     clean = _NOT_ABOUT_TIME.sub(" ", normalise(text))  # "first time", "no longer a small shop"
     tokens = [t for t in _TOKEN.findall(clean) if not models_in(t)]
     hyphen_parts = [part for t in tokens if "-" in t for part in t.split("-") if part]  # "lower-MOQ"
-    joined = f" {' '.join(tokens)} {' '.join(hyphen_parts)} "  # without model names: "who is ODM for" reads "who is for"
+    joined = (
+        f" {' '.join(tokens)} {' '.join(hyphen_parts)} "  # without model names: "who is ODM for" reads "who is for"
+    )
     scores: dict[str, float] = {}
     for key, row in snapshot.factors.items():
         best = 0.0
@@ -86,8 +102,9 @@ def _factor_scores(text: str, snapshot: Snapshot) -> tuple[tuple[str, float], ..
                 best = max(best, EXACT_MATCH_BONUS + len(phrase))
             elif len(phrase) >= 5:
                 size = phrase.count(" ") + 1
-                if process.extractOne(phrase, _windows(tokens, size), scorer=fuzz.ratio,
-                                      score_cutoff=TYPO_SCORE_CUTOFF):
+                if process.extractOne(
+                    phrase, _windows(tokens, size), scorer=fuzz.ratio, score_cutoff=TYPO_SCORE_CUTOFF
+                ):
                     best = max(best, len(phrase) * 0.8)
         if best:
             scores[key] = best
@@ -106,9 +123,17 @@ def factors_listed(text: str, snapshot: Snapshot) -> list[str]:
     if len(exact) < 2:
         return []
     joined = f" {' '.join(_TOKEN.findall(normalise(text)))} "
-    first_at = {key: min((joined.find(f" {p} ") for p in (*snapshot.factors[key].synonyms,
-                                                           *snapshot.factors[key].comparatives)
-                          if f" {p} " in joined), default=len(joined)) for key in exact}
+    first_at = {
+        key: min(
+            (
+                joined.find(f" {p} ")
+                for p in (*snapshot.factors[key].synonyms, *snapshot.factors[key].comparatives)
+                if f" {p} " in joined
+            ),
+            default=len(joined),
+        )
+        for key in exact
+    }
     return sorted(exact, key=first_at.get)
 
 
@@ -143,9 +168,20 @@ _LEVEL_RANK = {"lower": 0, "moderate": 1, "higher": 2}
 
 
 # Buyers' words for the parts of a cell: "in bulk" asks about the "at scale" clause.
-_CLAUSE_WORDS = {"volume": "scale", "bulk": "scale", "large": "scale", "mass": "scale", "upfront": "initial",
-                 "front": "initial", "start": "initial", "starting": "initial", "tooling": "initial",
-                 "setup": "initial", "piece": "unit", "each": "unit"}
+_CLAUSE_WORDS = {
+    "volume": "scale",
+    "bulk": "scale",
+    "large": "scale",
+    "mass": "scale",
+    "upfront": "initial",
+    "front": "initial",
+    "start": "initial",
+    "starting": "initial",
+    "tooling": "initial",
+    "setup": "initial",
+    "piece": "unit",
+    "each": "unit",
+}
 
 
 def _content_words(text: str) -> set[str]:
@@ -176,8 +212,10 @@ def _clause_winner(text: str, factor: str, wanted: str, snapshot: Snapshot) -> t
     pick = max if wanted == "higher" else min
     winner = pick(MODELS, key=ranks.get)
     loser = other(winner)
-    return winner, (f"**{winner}** — {snapshot.factors[factor].row_label}: {clauses[winner][topic]}, "
-                    f"against {loser}'s {clauses[loser][topic][:1].lower()}{clauses[loser][topic][1:]}.")
+    return winner, (
+        f"**{winner}** — {snapshot.factors[factor].row_label}: {clauses[winner][topic]}, "
+        f"against {loser}'s {clauses[loser][topic][:1].lower()}{clauses[loser][topic][1:]}."
+    )
 
 
 def _cell_line(model: str, cell: Cell) -> str:
@@ -188,8 +226,9 @@ def _ip_lead(model: str, snapshot: Snapshot) -> str:
     cell = snapshot.cell("design_ownership", model)
     if cell.ip_owner == "buyer":
         return f"With {model}, you (the buyer) own the IP."
-    customisations = next((s for topic, s in snapshot.models[model].definition
-                           if topic == "ip" and "customi" in s.lower()), None)
+    customisations = next(
+        (s for topic, s in snapshot.models[model].definition if topic == "ip" and "customi" in s.lower()), None
+    )
     lead = f"With {model}, the {cell.ip_owner} owns the base design IP."
     return f"{lead} {customisations}" if customisations else lead
 
@@ -197,11 +236,17 @@ def _ip_lead(model: str, snapshot: Snapshot) -> str:
 def audience_named(text: str, snapshot: Snapshot) -> bool:
     """Whether the text asks about an audience of the Best For row ('best for startups?', 'does it
     suit established brands?'), rather than the buyer saying what they are ('startup here')."""
-    heads = {item.strip().split()[0].lower().rstrip("s") for model in MODELS
-             for item in snapshot.cell("best_for", model).text.split(",")}
+    heads = {
+        item.strip().split()[0].lower().rstrip("s")
+        for model in MODELS
+        for item in snapshot.cell("best_for", model).text.split(",")
+    }
     alternation = "|".join(re.escape(h) for h in sorted(heads))
-    return bool(re.search(rf"\b(for|suits?|suited to|fit|fits)\s+(an?\s+|the\s+)?([\w-]+\s+)?({alternation})",
-                          normalise(text or "")))
+    return bool(
+        re.search(
+            rf"\b(for|suits?|suited to|fit|fits)\s+(an?\s+|the\s+)?([\w-]+\s+)?({alternation})", normalise(text or "")
+        )
+    )
 
 
 def _audience_lead(text: str, snapshot: Snapshot) -> tuple[str, str] | None:
@@ -213,7 +258,7 @@ def _audience_lead(text: str, snapshot: Snapshot) -> tuple[str, str] | None:
             words = item.lower().split()
             head = words[0].rstrip("s")
             if process.extractOne(head, [t.rstrip("s") for t in tokens], scorer=fuzz.ratio, score_cutoff=85):
-                return model, f"{model} is the better fit: its Best For row lists \"{item}\"."
+                return model, f'{model} is the better fit: its Best For row lists "{item}".'
     return None
 
 
@@ -223,8 +268,11 @@ def _headline(snapshot: Snapshot, factor: str, text: str, wanted: str | None) ->
     if wanted:
         row = snapshot.factors[factor]
         match = [m for m in MODELS if row.cells[m].level == wanted]
-        by_level = (match[0], f"**{match[0]}** — {row.row_label}: {row.cells[match[0]].text}.") \
-            if len(match) == 1 else (None, None)
+        by_level = (
+            (match[0], f"**{match[0]}** — {row.row_label}: {row.cells[match[0]].text}.")
+            if len(match) == 1
+            else (None, None)
+        )
         return _clause_winner(text, factor, wanted, snapshot) or by_level
     if factor == "best_for":
         return _audience_lead(text, snapshot) or (None, None)
@@ -251,9 +299,11 @@ def answer_factor(snapshot: Snapshot, factor: str, models: list[str], text: str 
     return "\n".join(lines), pointed_to
 
 
-_CHECK_ASK = re.compile(r"^\W*(?:so\W+)?(?:is|isn'?t|isnt|was)\s+(?:\w+\s+)?(?:really\s+|basically\s+|just\s+)?"
-                        r"(?:the one|the model|the option|the route|the type|the kind|the arrangement|the setup|"
-                        r"the approach|where|when|if)\b|\b(?:right|correct)\W*$")
+_CHECK_ASK = re.compile(
+    r"^\W*(?:so\W+)?(?:is|isn'?t|isnt|was)\s+(?:\w+\s+)?(?:really\s+|basically\s+|just\s+)?"
+    r"(?:the one|the model|the option|the route|the type|the kind|the arrangement|the setup|"
+    r"the approach|where|when|if)\b|\b(?:right|correct)\W*$"
+)
 
 
 def model_checked(text: str) -> tuple[str, str] | None:
@@ -281,8 +331,9 @@ def answer_definition(snapshot: Snapshot, models: list[str]) -> str:
         sentences = [s for topic, s in info.definition if topic != "audience" or len(models) == 1]
         body = " ".join(sentences if len(models) == 1 else sentences[:2])
         parts.append(f"**{code} = {info.full_name}.** {body}")
-    parts.append(f"(source: {snapshot.path}, definition paragraph{'s' if len(models) > 1 else ''}; "
-                 f"doc v{snapshot.version})")
+    parts.append(
+        f"(source: {snapshot.path}, definition paragraph{'s' if len(models) > 1 else ''}; doc v{snapshot.version})"
+    )
     return "\n".join(parts)
 
 
@@ -314,14 +365,21 @@ def answer_sides(snapshot: Snapshot, model: str, sides: str) -> str:
     """A model's downsides (or upsides) read off the table: the rows whose cell is a drawback (or not),
     each with its cell; a row that is a trade-off either way is in both lists."""
     other_model = other(model)
-    rows = [(key, row) for key, row in snapshot.factors.items() if key in _VOCABULARY.drawbacks
-            and (_is_drawback(key, row.cells[model]) == (sides == "downsides")
-                 or _VOCABULARY.drawbacks[key] == "both")]
+    rows = [
+        (key, row)
+        for key, row in snapshot.factors.items()
+        if key in _VOCABULARY.drawbacks
+        and (_is_drawback(key, row.cells[model]) == (sides == "downsides") or _VOCABULARY.drawbacks[key] == "both")
+    ]
     lines = [f"**{model}'s {sides}**, from the table (against {other_model}):"]
-    lines += [f"• **{row.row_label}** — {model}: {row.cells[model].text} (vs {other_model}: "
-              f"{row.cells[other_model].text})" for _, row in rows]
-    lines.append(f"(source: {snapshot.table_title}, {', '.join(row.row_label for _, row in rows)} rows; "
-                 f"{snapshot.path}, doc v{snapshot.version})")
+    lines += [
+        f"• **{row.row_label}** — {model}: {row.cells[model].text} (vs {other_model}: {row.cells[other_model].text})"
+        for _, row in rows
+    ]
+    lines.append(
+        f"(source: {snapshot.table_title}, {', '.join(row.row_label for _, row in rows)} rows; "
+        f"{snapshot.path}, doc v{snapshot.version})"
+    )
     return "\n".join(lines)
 
 
@@ -338,8 +396,11 @@ def answer_quantity_feasibility(snapshot: Snapshot, quantity: float) -> str:
     """Which model's MOQ range an order of `quantity` units fits."""
     cells = snapshot.factors["moq"].cells
     fits = [m for m in MODELS if cells[m].contains(quantity)]
-    lead = (f"{units(quantity)} fits {' and '.join(fits)}." if fits
-            else f"{units(quantity)} is outside both typical MOQ ranges.")
+    lead = (
+        f"{units(quantity)} fits {' and '.join(fits)}."
+        if fits
+        else f"{units(quantity)} is outside both typical MOQ ranges."
+    )
     lines = [lead] + [_quantity_verdict(m, cells[m], quantity) for m in MODELS]
     lines.append(snapshot.citation("moq"))
     return "\n".join(lines)
@@ -348,11 +409,14 @@ def answer_quantity_feasibility(snapshot: Snapshot, quantity: float) -> str:
 def _time_verdict(model: str, cell: Cell, weeks: float) -> str:
     low, high = cell.weeks_range()
     if weeks >= high:
-        return (f"{model} ({cell.range_text()}): fits, with {describe_weeks(weeks - high)} to spare "
-                f"even at the slow end.")
+        return (
+            f"{model} ({cell.range_text()}): fits, with {describe_weeks(weeks - high)} to spare even at the slow end."
+        )
     if weeks >= low:
-        return (f"{model} ({cell.range_text()}): possible only at the faster end — up to "
-                f"{describe_weeks(high - weeks)} short if it runs long.")
+        return (
+            f"{model} ({cell.range_text()}): possible only at the faster end — up to "
+            f"{describe_weeks(high - weeks)} short if it runs long."
+        )
     return f"{model} ({cell.range_text()}): not realistic — short by at least {describe_weeks(low - weeks)}."
 
 
@@ -360,29 +424,42 @@ def answer_time_feasibility(snapshot: Snapshot, weeks: float) -> str:
     """Whether each model's development time fits a launch `weeks` away."""
     cells = snapshot.factors["development_time"].cells
     fits = [m for m in MODELS if weeks >= cells[m].weeks_range()[0]]
-    lead = (f"In {describe_weeks(weeks)}: " + (f"{' and '.join(fits)} can make it." if fits
-                                              else "neither model typically makes it."))
+    lead = f"In {describe_weeks(weeks)}: " + (
+        f"{' and '.join(fits)} can make it." if fits else "neither model typically makes it."
+    )
     lines = [lead] + [_time_verdict(m, cells[m], weeks) for m in MODELS]
     lines.append(snapshot.citation("development_time"))
     return "\n".join(lines)
 
 
-def answer_not_covered(snapshot: Snapshot, topic: NotCoveredTopic, factor: str | None = None,
-                       factor_text: str = "") -> str:
+def answer_not_covered(
+    snapshot: Snapshot, topic: NotCoveredTopic, factor: str | None = None, factor_text: str = ""
+) -> str:
     """'The comparison doesn't cover X', then the rows it has that are related (at most two; the row the
     buyer named in `factor_text` first when it is named outright, "what's the OEM MOQ range?")."""
-    named_exactly = factor and factor_scores(topic.pattern.sub(" ", normalise(factor_text)), snapshot).get(
-        factor, 0) >= EXACT_MATCH_BONUS if factor_text else False
-    rows = [key for key in ((factor, *topic.related) if named_exactly else (*topic.related, factor))
-            if key in snapshot.factors]
+    named_exactly = (
+        factor
+        and factor_scores(topic.pattern.sub(" ", normalise(factor_text)), snapshot).get(factor, 0) >= EXACT_MATCH_BONUS
+        if factor_text
+        else False
+    )
+    rows = [
+        key
+        for key in ((factor, *topic.related) if named_exactly else (*topic.related, factor))
+        if key in snapshot.factors
+    ]
     rows = list(dict.fromkeys(rows))  # the subject's related rows first, then the row the buyer named
-    lines = [f"The comparison doesn't cover {topic.label}, so I can't give you a figure or a verdict on that. "
-             "What it does say that is related:"]
+    lines = [
+        f"The comparison doesn't cover {topic.label}, so I can't give you a figure or a verdict on that. "
+        "What it does say that is related:"
+    ]
     for key in rows[:2]:
         row = snapshot.factors[key]
         lines.append(f"• **{row.row_label}** — OEM: {row.cells['OEM'].text} | ODM: {row.cells['ODM'].text}")
-    lines.append(f"(source: {snapshot.table_title}, {' / '.join(snapshot.factors[k].row_label for k in rows[:2])} "
-                 f"row{'s' if len(rows[:2]) > 1 else ''}; doc v{snapshot.version})")
+    lines.append(
+        f"(source: {snapshot.table_title}, {' / '.join(snapshot.factors[k].row_label for k in rows[:2])} "
+        f"row{'s' if len(rows[:2]) > 1 else ''}; doc v{snapshot.version})"
+    )
     return "\n".join(lines)
 
 
@@ -394,8 +471,11 @@ def answer_situation(snapshot: Snapshot, facts: dict, offer: bool = True) -> tup
     quantity, weeks = facts.get("order_quantity"), facts.get("weeks_to_launch")
     rec = recommend(BuyerProfile(**facts), snapshot)
     leaning = any(r.favours for r in rec.reasons)
-    lines = [f"From the table, **{rec.model}** is the better fit for that:" if leaning
-             else "From the table, both models can work:"]
+    lines = [
+        f"From the table, **{rec.model}** is the better fit for that:"
+        if leaning
+        else "From the table, both models can work:"
+    ]
     lines += [f"• {r.cited()}" for r in rec.reasons if r.favours in (rec.model, None)]
     against = rec.for_model(other(rec.model))
     if rec.tension or against:
@@ -418,8 +498,9 @@ def _key_figures(snapshot: Snapshot) -> str:
     return f"In the table — {figures} ({moq.row_label} / {time.row_label} rows)."
 
 
-OFFER_RECOMMENDATION = ("Say \"help me choose\" for a full recommendation that also weighs your design, "
-                        "IP, budget and stage.")
+OFFER_RECOMMENDATION = (
+    'Say "help me choose" for a full recommendation that also weighs your design, IP, budget and stage.'
+)
 
 
 def situation_in(text: str, asked_about: str | None = None, snapshot: Snapshot | None = None) -> dict | None:
@@ -452,58 +533,87 @@ def answer_quotes(comparison: QuoteComparison, quantities: list[float]) -> tuple
     for quantity in quantities:
         totals = {q.model: q.total(quantity) for q in (oem, odm)}
         cheaper = min(totals, key=totals.get)
-        lines.append(f"At {units(quantity)}: OEM {money(totals['OEM'])}, ODM {money(totals['ODM'])} — "
-                     f"{cheaper} is cheaper by {money(abs(totals['OEM'] - totals['ODM']))}.")
+        lines.append(
+            f"At {units(quantity)}: OEM {money(totals['OEM'])}, ODM {money(totals['ODM'])} — "
+            f"{cheaper} is cheaper by {money(abs(totals['OEM'] - totals['ODM']))}."
+        )
     if not quantities:
-        lines.append("Tell me your order quantity (e.g. \"at 1,000 units\") for totals; meanwhile:")
+        lines.append('Tell me your order quantity (e.g. "at 1,000 units") for totals; meanwhile:')
     breakeven = break_even_quantity(oem, odm)
     if breakeven:
-        lines.append(f"Break-even: above about {units(breakeven)} OEM's lower unit price "
-                     f"({money(oem.per_unit)} vs {money(odm.per_unit)}) outweighs its higher fixed cost "
-                     f"({money(oem.fixed)} vs {money(odm.fixed)}).")
-    elif oem.per_unit >= odm.per_unit and oem.fixed > odm.fixed or oem.per_unit > odm.per_unit and oem.fixed == odm.fixed:
-        lines.append(f"No break-even: OEM's unit price ({money(oem.per_unit)}) is not lower than ODM's "
-                     f"({money(odm.per_unit)}), so ODM's quote is cheaper at every quantity.")
+        lines.append(
+            f"Break-even: above about {units(breakeven)} OEM's lower unit price "
+            f"({money(oem.per_unit)} vs {money(odm.per_unit)}) outweighs its higher fixed cost "
+            f"({money(oem.fixed)} vs {money(odm.fixed)})."
+        )
+    elif (
+        oem.per_unit >= odm.per_unit and oem.fixed > odm.fixed or oem.per_unit > odm.per_unit and oem.fixed == odm.fixed
+    ):
+        lines.append(
+            f"No break-even: OEM's unit price ({money(oem.per_unit)}) is not lower than ODM's "
+            f"({money(odm.per_unit)}), so ODM's quote is cheaper at every quantity."
+        )
     elif oem.per_unit > odm.per_unit:
         crossover = (odm.fixed - oem.fixed) / (oem.per_unit - odm.per_unit)
-        lines.append(f"No break-even in OEM's favour: OEM's unit price ({money(oem.per_unit)}) is higher than "
-                     f"ODM's ({money(odm.per_unit)}), so OEM is cheaper only below about {units(crossover)} "
-                     "and ODM at every quantity above that.")
+        lines.append(
+            f"No break-even in OEM's favour: OEM's unit price ({money(oem.per_unit)}) is higher than "
+            f"ODM's ({money(odm.per_unit)}), so OEM is cheaper only below about {units(crossover)} "
+            "and ODM at every quantity above that."
+        )
     else:
         lines.append("No break-even: OEM's quote is cheaper at every quantity.")
-    lines.append("These are your quotes' numbers; the comparison table itself has no prices "
-                 "(its Unit Cost row: OEM higher initial cost, lower per-unit at scale).")
+    lines.append(
+        "These are your quotes' numbers; the comparison table itself has no prices "
+        "(its Unit Cost row: OEM higher initial cost, lower per-unit at scale)."
+    )
     return "\n".join(lines), breakeven
 
 
-DEFINITION_ASK = re.compile(r"\b(stand for|stands for|mean|means|meaning|what is|what's|whats|define|definition|"
-                            r"acronym|abbreviation|role|actually do|do for (me|us)|how does \w+ work|called|"
-                            r"the name for|the term for)\b")
+DEFINITION_ASK = re.compile(
+    r"\b(stand for|stands for|mean|means|meaning|what is|what's|whats|define|definition|"
+    r"acronym|abbreviation|role|actually do|do for (me|us)|how does \w+ work|called|"
+    r"the name for|the term for)\b"
+)
+
+
 def is_question(text: str) -> bool:
     """A question mark, a sentence that starts like a question, or a request ("give me MOQ and timing",
     "kindly confirm ...", "I should like to know ...")."""
     clean = normalise(text or "")
-    return ("?" in clean or bool(_REQUEST.search(clean))
-            or any(_QUESTION_START.search(part) for part in re.split(r"[.!;\n]+", clean)))
+    return (
+        "?" in clean
+        or bool(_REQUEST.search(clean))
+        or any(_QUESTION_START.search(part) for part in re.split(r"[.!;\n]+", clean))
+    )
 
 
-_REQUEST = re.compile(r"\b((give|tell|show|send) (me|us)|let (me|us) know|(i|we)('d| would| should) (like|love|be grateful|"
-                      r"appreciate|welcome)|i wonder|(kindly|please) (\w+ )?(confirm|advise|tell|explain|outline|list|"
-                      r"share|clarify|indicate|set out|compare|describe|summari[sz]e)|(would|could|can) you|"
-                      r"(compare|outline|explain|describe|clarify|list|summari[sz]e|walk (me|us) through) (the|how|what|"
-                      r"whether|which|oem|odm|both|each))\b")
+_REQUEST = re.compile(
+    r"\b((give|tell|show|send) (me|us)|let (me|us) know|(i|we)('d| would| should) (like|love|be grateful|"
+    r"appreciate|welcome)|i wonder|(kindly|please) (\w+ )?(confirm|advise|tell|explain|outline|list|"
+    r"share|clarify|indicate|set out|compare|describe|summari[sz]e)|(would|could|can) you|"
+    r"(compare|outline|explain|describe|clarify|list|summari[sz]e|walk (me|us) through) (the|how|what|"
+    r"whether|which|oem|odm|both|each))\b"
+)
 
 
-_QUESTION_START = re.compile(r"^\W*(is|are|can|could|does|do|did|what|what's|whats|which|how|who|whose|why|when|"
-                             r"will|would|should|tell me|explain)\b")
+_QUESTION_START = re.compile(
+    r"^\W*(is|are|can|could|does|do|did|what|what's|whats|which|how|who|whose|why|when|"
+    r"will|would|should|tell me|explain)\b"
+)
 
 
 def side_question_reply(snapshot: Snapshot, text: str) -> str | None:
     """The answer to a question asked alongside a questionnaire answer ("is ODM cheaper up front?
     and no, we don't have drawings yet"); None when the message asks nothing the table answers."""
     clean = normalise(text or "")
-    question = next((part for part in re.split(r"(?<=[?.!])\s+|\s+-\s+|\band\b|;", clean)
-                     if "?" in part or _QUESTION_START.search(part)), None)
+    question = next(
+        (
+            part
+            for part in re.split(r"(?<=[?.!])\s+|\s+-\s+|\band\b|;", clean)
+            if "?" in part or _QUESTION_START.search(part)
+        ),
+        None,
+    )
     if question is None:
         return None
     topic = not_covered_topic(question)
@@ -515,9 +625,6 @@ def side_question_reply(snapshot: Snapshot, text: str) -> str | None:
     if models_in(question) and DEFINITION_ASK.search(question):
         return answer_definition(snapshot, models_in(question))
     return None
-
-
-
 
 
 def asks_for_recommendation(text: str) -> bool:

@@ -3,12 +3,14 @@
 Pure functions: numbers in, a small PNG (about 20-40 kB, 640 px wide) out, readable at chat-widget
 width. The callers take every figure from the buyer's message or the knowledge store.
 """
+
 from __future__ import annotations
 
 import io
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -54,15 +56,17 @@ def to_png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def quote_chart(oem: Quote, odm: Quote, quantity: float | None, breakeven: float | None,
-                currency: str | None) -> bytes:
+def quote_chart(oem: Quote, odm: Quote, quantity: float | None, breakeven: float | None, currency: str | None) -> bytes:
     """`quote_figure` as PNG."""
-    return _remembered(("quote", oem, odm, quantity, breakeven, currency),
-                       lambda: to_png(quote_figure(oem, odm, quantity, breakeven, currency)))
+    return _remembered(
+        ("quote", oem, odm, quantity, breakeven, currency),
+        lambda: to_png(quote_figure(oem, odm, quantity, breakeven, currency)),
+    )
 
 
-def quote_figure(oem: Quote, odm: Quote, quantity: float | None, breakeven: float | None,
-                 currency: str | None) -> Figure:
+def quote_figure(
+    oem: Quote, odm: Quote, quantity: float | None, breakeven: float | None, currency: str | None
+) -> Figure:
     """Total cost against order quantity for both quotes, the break-even and the buyer's quantity marked."""
     marks = [q for q in (quantity, breakeven) if q]
     top = max(marks) * 1.6 if marks else 1000.0
@@ -71,18 +75,35 @@ def quote_figure(oem: Quote, odm: Quote, quantity: float | None, breakeven: floa
     symbol = (currency or "").replace("$", r"\$")  # a bare "$" would start matplotlib's math mode
     money = FuncFormatter(lambda value, _: f"{symbol}{count(value)}")
     for quote in (oem, odm):
-        axes.plot([0, top], [quote.total(0), quote.total(top)], color=COLOURS[quote.model], linewidth=2.2,
-                  label=f"{quote.model}: {money(quote.fixed)} + {symbol}{quote.per_unit:,.2f}/unit")
+        axes.plot(
+            [0, top],
+            [quote.total(0), quote.total(top)],
+            color=COLOURS[quote.model],
+            linewidth=2.2,
+            label=f"{quote.model}: {money(quote.fixed)} + {symbol}{quote.per_unit:,.2f}/unit",
+        )
     if breakeven:
         cost = oem.total(breakeven)
         axes.axvline(breakeven, color="#5f6368", linestyle="--", linewidth=1.2)
         axes.plot([breakeven], [cost], "o", color="#202124")
-        axes.annotate(f"Break-even ≈ {units(breakeven)}", (breakeven, cost), textcoords="offset points",
-                      xytext=(6, -16), fontsize=9, color="#202124")
+        axes.annotate(
+            f"Break-even ≈ {units(breakeven)}",
+            (breakeven, cost),
+            textcoords="offset points",
+            xytext=(6, -16),
+            fontsize=9,
+            color="#202124",
+        )
     if quantity:
         axes.axvline(quantity, color="#188038", linewidth=1.6)
-        axes.annotate(f"Your order: {units(quantity)}", (quantity, axes.get_ylim()[1]),
-                      textcoords="offset points", xytext=(4, -14), fontsize=9, color="#188038")
+        axes.annotate(
+            f"Your order: {units(quantity)}",
+            (quantity, axes.get_ylim()[1]),
+            textcoords="offset points",
+            xytext=(4, -14),
+            fontsize=9,
+            color="#188038",
+        )
     axes.set_xlim(0, top)
     axes.set_ylim(bottom=0)
     axes.xaxis.set_major_formatter(THOUSANDS)
@@ -102,14 +123,16 @@ def launch_verdict(weeks: float, window: tuple[float, float]) -> str:
     return "fits" if weeks >= high else "tight" if weeks >= low else "misses"
 
 
-def launch_chart(today: date, launch_date: date, windows: dict[str, tuple[float, float]],
-                 labels: dict[str, str], source: str) -> bytes:
+def launch_chart(
+    today: date, launch_date: date, windows: dict[str, tuple[float, float]], labels: dict[str, str], source: str
+) -> bytes:
     """`launch_figure` as PNG."""
     return to_png(launch_figure(today, launch_date, windows, labels, source))
 
 
-def launch_figure(today: date, launch_date: date, windows: dict[str, tuple[float, float]],
-                  labels: dict[str, str], source: str) -> Figure:
+def launch_figure(
+    today: date, launch_date: date, windows: dict[str, tuple[float, float]], labels: dict[str, str], source: str
+) -> Figure:
     """A timeline from today to the launch date with each model's development window (weeks, min..max).
 
     `labels` names each window as the table does ("OEM: 3-6 months"); `source` is the row cited.
@@ -124,11 +147,24 @@ def launch_figure(today: date, launch_date: date, windows: dict[str, tuple[float
         start, end = today + timedelta(weeks=low), today + timedelta(weeks=high)
         axes.plot([today, start], [row, row], color="#9aa0a6", linewidth=1, linestyle=":")
         axes.barh(row, end - start, left=start, height=0.5, color=COLOURS.get(model, "#5f6368"), alpha=0.85)
-        axes.annotate(verdict, (end, row), textcoords="offset points", xytext=(6, -4), fontsize=10,
-                      fontweight="bold", color=VERDICT_COLOURS[verdict])
+        axes.annotate(
+            verdict,
+            (end, row),
+            textcoords="offset points",
+            xytext=(6, -4),
+            fontsize=10,
+            fontweight="bold",
+            color=VERDICT_COLOURS[verdict],
+        )
     axes.axvline(launch_date, color="#202124", linewidth=1.8)
-    axes.annotate(f"Your launch: {launch_date:%d %b %Y}", (launch_date, len(models) - 0.45),
-                  textcoords="offset points", xytext=(-4, 0), ha="right", fontsize=9)
+    axes.annotate(
+        f"Your launch: {launch_date:%d %b %Y}",
+        (launch_date, len(models) - 0.45),
+        textcoords="offset points",
+        xytext=(-4, 0),
+        ha="right",
+        fontsize=9,
+    )
     axes.axvline(today, color="#5f6368", linewidth=1)
     last = max([launch_date] + [today + timedelta(weeks=high) for _, high in windows.values()])
     axes.set_xlim(today - timedelta(days=3), last + (last - today) * 0.18)
@@ -147,14 +183,18 @@ def launch_figure(today: date, launch_date: date, windows: dict[str, tuple[float
 
 def launch_chart_from_store(snapshot: Snapshot, today: date, weeks: float) -> bytes:
     """`launch_figure_from_store` as PNG."""
-    return _remembered(("launch", snapshot.version, today, weeks),
-                       lambda: to_png(launch_figure_from_store(snapshot, today, weeks)))
+    return _remembered(
+        ("launch", snapshot.version, today, weeks), lambda: to_png(launch_figure_from_store(snapshot, today, weeks))
+    )
 
 
 def launch_figure_from_store(snapshot: Snapshot, today: date, weeks: float) -> Figure:
     """`launch_figure` for a launch `weeks` from today, with the development-time row read from the store."""
     cells = {model: snapshot.cell("development_time", model) for model in MODELS}
-    return launch_figure(today, today + timedelta(weeks=weeks),
-                         {model: cell.weeks_range() for model, cell in cells.items()},
-                         {model: f"{model}: {cell.range_text()}" for model, cell in cells.items()},
-                         snapshot.citation("development_time"))
+    return launch_figure(
+        today,
+        today + timedelta(weeks=weeks),
+        {model: cell.weeks_range() for model, cell in cells.items()},
+        {model: f"{model}: {cell.range_text()}" for model, cell in cells.items()},
+        snapshot.citation("development_time"),
+    )

@@ -1,4 +1,5 @@
 """The one way the assistant writes a count: '1,200' and '1,200 units'."""
+
 from __future__ import annotations
 
 

@@ -7,6 +7,7 @@ number words are read by text2num, calendar dates by dateparser, money by price-
 A number becomes an order size only with an order word or unit noun around it, or when the
 quantity was asked; a duration becomes a deadline only when it is not about the past.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -30,42 +31,83 @@ UNSURE = "unsure"
 _VOCABULARY = vocabulary()
 _WORDS = _VOCABULARY.answers
 _SMALL_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "couple": 2, "few": 3, "several": 4, "dozen": 12,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "couple": 2,
+    "few": 3,
+    "several": 4,
+    "dozen": 12,
 }
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "k": 1000, "grand": 1000, "million": 1_000_000, "m": 1_000_000}
 _NUMBER_WORD = "|".join(sorted(_SMALL_NUMBERS, key=len, reverse=True))
-_NUMBER = (rf"(?:(?P<digits>\d+(?:\.\d+)?)|(?P<word>{_NUMBER_WORD})\b"
-           rf"(?:\s*(?:-|\s)\s*(?P<word2>{_NUMBER_WORD})\b)?)"
-           r"(?:\s*(?P<mult>hundred|thousand|k|grand|million|m)\b)?")
+_NUMBER = (
+    rf"(?:(?P<digits>\d+(?:\.\d+)?)|(?P<word>{_NUMBER_WORD})\b"
+    rf"(?:\s*(?:-|\s)\s*(?P<word2>{_NUMBER_WORD})\b)?)"
+    r"(?:\s*(?P<mult>hundred|thousand|k|grand|million|m)\b)?"
+)
 _TIME_UNIT = r"(?P<unit>days?|d|weeks?|wks?|w|fortnights?|months?|mos?|mths?|years?|yrs?|quarters?)\b"
-_DURATION = re.compile(rf"(?<![\w$€£.])(?:half\s+an?\s+(?P<half>year|month)|{_NUMBER}\s*-?\s*(?:of\s+)?{_TIME_UNIT})", re.I)
+_DURATION = re.compile(
+    rf"(?<![\w$€£.])(?:half\s+an?\s+(?P<half>year|month)|{_NUMBER}\s*-?\s*(?:of\s+)?{_TIME_UNIT})", re.I
+)
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
 _MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # Where in a month a buyer's vague date falls: "mid-february", "first week of september", "end of january".
-_PART_OF_MONTH = {"start": 1, "beginning": 1, "early": 7, "first week": 7, "first half": 10, "mid": 15,
-                  "middle": 15, "second week": 14, "third week": 21, "second half": 22, "late": 24,
-                  "last week": 28, "end": 31}
+_PART_OF_MONTH = {
+    "start": 1,
+    "beginning": 1,
+    "early": 7,
+    "first week": 7,
+    "first half": 10,
+    "mid": 15,
+    "middle": 15,
+    "second week": 14,
+    "third week": 21,
+    "second half": 22,
+    "late": 24,
+    "last week": 28,
+    "end": 31,
+}
 _PART_WORD = phrase_alternation(_PART_OF_MONTH)
 _DATE = re.compile(
     rf"\b(?:(?:the\s+)?(?P<part>{_PART_WORD})(?:\s+of)?[\s-]+)?"
     rf"(?:(?P<month>{_MONTH_WORD})\.?(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?"
-    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_MONTH_WORD}))\b(?:,?\s*(?P<year>20\d\d))?")
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_MONTH_WORD}))\b(?:,?\s*(?P<year>20\d\d))?"
+)
 _NUMERIC_DATE = re.compile(r"\b(?:20\d\d-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]20\d\d)\b")
-_HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "halloween": (10, 31), "black friday": (11, 27),
-             "valentine": (2, 14), "new year": (1, 1), "easter": (4, 5), "spring": (3, 21), "summer": (6, 21),
-             "autumn": (9, 22), "fall": (9, 22), "winter": (12, 21), "back to school": (8, 15)}
+_HOLIDAYS = {
+    "christmas": (12, 25),
+    "xmas": (12, 25),
+    "halloween": (10, 31),
+    "black friday": (11, 27),
+    "valentine": (2, 14),
+    "new year": (1, 1),
+    "easter": (4, 5),
+    "spring": (3, 21),
+    "summer": (6, 21),
+    "autumn": (9, 22),
+    "fall": (9, 22),
+    "winter": (12, 21),
+    "back to school": (8, 15),
+}
 _QUARTER = re.compile(r"\b(?:q([1-4])|(first|second|third|fourth) quarter)\b")
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _QUANTITY_NOUNS = _VOCABULARY.quantity_nouns
 _NOT_ORDER = re.compile(rf"\s*(?:[a-z]+\s+)?(?:{_VOCABULARY.not_order_nouns})(?![\w-])")
-_QUANTITY_CUE_BEFORE = re.compile(r"\b(order(?:ing)?|quantity|qty|moq|batch|run|make|need|want|buy|produce|"
-                                  r"volume|about|around|roughly|approximately|approx|~|for|of|(?:more|less|fewer) than|up to|at most|"
-                                  r"no more than|max(?:imum)?)\s*(?:of\s+)?$")
+_QUANTITY_CUE_BEFORE = re.compile(
+    r"\b(order(?:ing)?|quantity|qty|moq|batch|run|make|need|want|buy|produce|"
+    r"volume|about|around|roughly|approximately|approx|~|for|of|(?:more|less|fewer) than|up to|at most|"
+    r"no more than|max(?:imum)?)\s*(?:of\s+)?$"
+)
 _PER_UNIT_AFTER_NUMBER = re.compile(r"\s*(?:/|per\b|each\b|apiece\b|ea\b|a (?:unit|piece|pc)\b)")
-_YEAR_CUE_BEFORE = re.compile(r"\b(in|by|until|before|of|early|late|mid|since|founded|established|est\.?|"
-                              r"started|from|circa)\s*$")
+_YEAR_CUE_BEFORE = re.compile(
+    r"\b(in|by|until|before|of|early|late|mid|since|founded|established|est\.?|"
+    r"started|from|circa)\s*$"
+)
 
 
 def _value(match: re.Match) -> float:
@@ -121,8 +163,12 @@ class Number:
 def _blocked_spans(text: str) -> list[tuple[int, int]]:
     """Spans that hold durations, dates and money: their numbers are not order sizes."""
     spans = [m.span() for m in _DURATION.finditer(text)] + [m.span() for m in _DATE.finditer(text)]
-    spans += [(m.start() - len(low.group(0)), m.start()) for m in _DURATION.finditer(text)
-              for low in [re.search(r"\d+(?:\.\d+)?\s+to\s+$", text[:m.start()])] if low]  # "8 to 9 months"
+    spans += [
+        (m.start() - len(low.group(0)), m.start())
+        for m in _DURATION.finditer(text)
+        for low in [re.search(r"\d+(?:\.\d+)?\s+to\s+$", text[: m.start()])]
+        if low
+    ]  # "8 to 9 months"
     spans += [m.span() for m in _NUMERIC_DATE.finditer(text)]
     return spans + [m.span() for m in _MONEY.finditer(text) if m.group("cur_before") or m.group("cur_after")]
 
@@ -138,18 +184,27 @@ def find_quantities(text: str) -> list[Number]:
             continue
         if match.group("word") and match.group("word") in ("a", "an") and not match.group("mult"):
             continue
-        if match.group("word") and re.search(r"\b(the|these|those|both|of)\s*$", text[:match.start()]):
+        if match.group("word") and re.search(r"\b(the|these|those|both|of)\s*$", text[: match.start()]):
             continue  # "the two models", "one of the two" count nothing
         if _NOT_ORDER.match(text, match.end()) or _PER_UNIT_AFTER_NUMBER.match(text, match.end()):
             continue  # "our 12 stores", "3 designers", "founded 5 years ago", "2.10 per unit"
         value = _value(match)
-        after = text[match.end():match.end() + 40]
-        counted = bool(re.match(rf"\s*-?\s*(?:(?!of\b|the\b|in\b|by\b|for\b)\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b"
-                                rf"(?!{_LABELS_NEXT_FIGURE})", after))
-        cued = counted or bool(_QUANTITY_CUE_BEFORE.search(text[max(0, match.start() - 20):match.start()]))
-        if (match.group("digits") and 1900 <= value <= 2100 and not match.group("mult")
-                and not re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", after)
-                and _YEAR_CUE_BEFORE.search(text[:match.start()])):
+        after = text[match.end() : match.end() + 40]
+        counted = bool(
+            re.match(
+                rf"\s*-?\s*(?:(?!of\b|the\b|in\b|by\b|for\b)\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b"
+                rf"(?!{_LABELS_NEXT_FIGURE})",
+                after,
+            )
+        )
+        cued = counted or bool(_QUANTITY_CUE_BEFORE.search(text[max(0, match.start() - 20) : match.start()]))
+        if (
+            match.group("digits")
+            and 1900 <= value <= 2100
+            and not match.group("mult")
+            and not re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", after)
+            and _YEAR_CUE_BEFORE.search(text[: match.start()])
+        ):
             continue  # a year
         numbers.append(Number(value, match.start(), match.end(), cued, counted))
     return numbers
@@ -191,9 +246,17 @@ def _duration_weeks(match: re.Match) -> float:
 
 def _calendar_date(phrase: str, today: date) -> date | None:
     """A calendar date (the next one from today when no year is given), read by dateparser."""
-    parsed = dateparser.parse(phrase, languages=["en"], settings={
-        "PREFER_DATES_FROM": "future", "RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
-        "DATE_ORDER": "YMD" if re.match(r"\d{4}", phrase) else "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["month"]})
+    parsed = dateparser.parse(
+        phrase,
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
+            "DATE_ORDER": "YMD" if re.match(r"\d{4}", phrase) else "DMY",
+            "PREFER_DAY_OF_MONTH": "first",
+            "REQUIRE_PARTS": ["month"],
+        },
+    )
     return parsed.date() if parsed else None
 
 
@@ -215,16 +278,20 @@ def _date_weeks(match: re.Match, today: date) -> float | None:
 
 
 _SPAN_SO_FAR = re.compile(r"\s*in\s*(?:$|[,.;!?)])")  # "like 2 months in"
-_LAUNCH_WORDS = re.compile(r"\b(launch\w*|need|needed|ready|by|within|deadline|ship\w*|shelves|deliver\w*|due|until|"
-                           r"before|from now|away|target\w*|aim\w*|timeline|time ?frame|in time|asap|hurry|rush|"
-                           r"urgent\w*)\b|\bin \d")
+_LAUNCH_WORDS = re.compile(
+    r"\b(launch\w*|need|needed|ready|by|within|deadline|ship\w*|shelves|deliver\w*|due|until|"
+    r"before|from now|away|target\w*|aim\w*|timeline|time ?frame|in time|asap|hurry|rush|"
+    r"urgent\w*)\b|\bin \d"
+)
 
 
 def _is_past_span(text: str, match: re.Match) -> bool:
     """'selling for 10 years', '5 years selling online', '3 years ago': the past, not a deadline."""
-    return bool(_VOCABULARY.past_span_before.search(text[:match.start()])
-                or _VOCABULARY.past_span_after.match(text[match.end():])
-                or _SPAN_SO_FAR.match(text[match.end():]))
+    return bool(
+        _VOCABULARY.past_span_before.search(text[: match.start()])
+        or _VOCABULARY.past_span_after.match(text[match.end() :])
+        or _SPAN_SO_FAR.match(text[match.end() :])
+    )
 
 
 def parse_weeks(text: str, today: date | None = None) -> float | None:
@@ -245,7 +312,9 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
     if numeric:
         target = _calendar_date(numeric.group(0), today)
         return None if target is None else (target - today).days / 7
-    dated = [m for m in _DATE.finditer(text) if not (m.group("month") == "may" and not (m.group("day") or m.group("part")))]
+    dated = [
+        m for m in _DATE.finditer(text) if not (m.group("month") == "may" and not (m.group("day") or m.group("part")))
+    ]
     dated = [m for m in dated if not _is_past_span(text, m)]
     if dated:
         return _date_weeks(dated[-1], today)
@@ -263,8 +332,11 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
     relative = re.search(r"\b(next|this)\s+(week|month|quarter|year)\b", text)
     if relative:
         return {"week": 1.0, "month": WEEKS_PER_MONTH, "quarter": 13.0, "year": 52.0}[relative.group(2)]
-    if re.search(r"\b(no rush|no deadline|no hurry|whenever|not in a hurry|take our time|flexible|"
-                 r"not urgent|no time pressure|not in a rush|in no rush|in no hurry)\b", text):
+    if re.search(
+        r"\b(no rush|no deadline|no hurry|whenever|not in a hurry|take our time|flexible|"
+        r"not urgent|no time pressure|not in a rush|in no rush|in no hurry)\b",
+        text,
+    ):
         return 52.0  # only when no time is said with it ("no rush, launch is 8 months away")
     return None
 
@@ -287,20 +359,42 @@ _MONEY = re.compile(
     r"(?P<neg>(?<![\w\s])-|(?<=\s)-(?=[$€£\d]))?(?P<cur_before>[$€£]|usd|us\$|eur|gbp|rmb|cny)?\s*(?P<amount>\d+(?:[.,]\d{1,2})?)(?!\d)\s*(?P<k>k\b)?"
     r"\s*(?P<cur_after>usd|eur|gbp|rmb|cny|dollars?|bucks|euros?|pounds?|\$|€|£)?(?P<cents>\s*(?:cents?|¢))?"
     r"(?P<per_unit>\s*(?:/|per|a|an|each)\s*(?:unit|pc|pcs|piece|item|toy|ea|u)\b(?!\s*[:=]?\s*[$€£]?\d)"
-    r"|\s*(?:each|apiece|ea|a pop)\b)?")
-_PER_UNIT_AFTER = re.compile(rf"\s*(?:(?:/|per|a|an)\s*(?:{_QUANTITY_NOUNS})|unit|pc|pcs|piece|apiece)\b"
-                             rf"(?!{_LABELS_NEXT_FIGURE})")
-_PER_UNIT_BEFORE = re.compile(r"(?:\b(unit price|unit cost|per[- ]unit|per[- ]piece|price per \w+|cost per \w+|"
-                              r"per pc|unit)(?:\W*(?:of|is|at|=|:|to|now|from|becomes|went|goes|go|up|down|rose|"
-                              r"fell|drops?|dropped|rises?|changed?|increased?|decreased?|were|was|would be|be))*|@|"
-                              r"\bat)\W*$")
-_FIXED_WORDS = re.compile(r"\b(tooling|mould|mold|moulds|molds|setup|set-up|set up|fees?|nre|development|"
-                          r"design fee|one-off|one off|upfront|up-front|up front|fixed|sampling|samples?|"
-                          r"engineering|start-up cost|startup cost|initial)\b")
+    r"|\s*(?:each|apiece|ea|a pop)\b)?"
+)
+_PER_UNIT_AFTER = re.compile(
+    rf"\s*(?:(?:/|per|a|an)\s*(?:{_QUANTITY_NOUNS})|unit|pc|pcs|piece|apiece)\b"
+    rf"(?!{_LABELS_NEXT_FIGURE})"
+)
+_PER_UNIT_BEFORE = re.compile(
+    r"(?:\b(unit price|unit cost|per[- ]unit|per[- ]piece|price per \w+|cost per \w+|"
+    r"per pc|unit)(?:\W*(?:of|is|at|=|:|to|now|from|becomes|went|goes|go|up|down|rose|"
+    r"fell|drops?|dropped|rises?|changed?|increased?|decreased?|were|was|would be|be))*|@|"
+    r"\bat)\W*$"
+)
+_FIXED_WORDS = re.compile(
+    r"\b(tooling|mould|mold|moulds|molds|setup|set-up|set up|fees?|nre|development|"
+    r"design fee|one-off|one off|upfront|up-front|up front|fixed|sampling|samples?|"
+    r"engineering|start-up cost|startup cost|initial)\b"
+)
 _LABEL_AFTER = re.compile(rf"\s*(?:{_FIXED_WORDS.pattern})")
-_CURRENCY_NAMES = {"$": "$", "usd": "$", "us$": "$", "dollar": "$", "dollars": "$", "bucks": "$", "€": "€",
-                   "eur": "€", "euro": "€", "euros": "€", "£": "£", "gbp": "£", "pound": "£", "pounds": "£",
-                   "rmb": "¥", "cny": "¥"}
+_CURRENCY_NAMES = {
+    "$": "$",
+    "usd": "$",
+    "us$": "$",
+    "dollar": "$",
+    "dollars": "$",
+    "bucks": "$",
+    "€": "€",
+    "eur": "€",
+    "euro": "€",
+    "euros": "€",
+    "£": "£",
+    "gbp": "£",
+    "pound": "£",
+    "pounds": "£",
+    "rmb": "¥",
+    "cny": "¥",
+}
 
 
 class QuoteError(ValueError):
@@ -325,8 +419,9 @@ class QuoteComparison:
 
 def _model_marks(text: str) -> list[tuple[int, int, str]]:
     """Where each service model is named: (start, end, code), in order."""
-    marks = [(m.start(), m.end(), code) for code, pattern in _VOCABULARY.model_names.items()
-             for m in pattern.finditer(text)]
+    marks = [
+        (m.start(), m.end(), code) for code, pattern in _VOCABULARY.model_names.items() for m in pattern.finditer(text)
+    ]
     return sorted(marks)
 
 
@@ -340,16 +435,25 @@ def _looks_like_money(text: str, match: re.Match) -> bool:
     """A figure with a currency, a 'k', decimals, cents or a per-unit mark: '2,000 pcs' and
     'factory 1' are not money."""
     return bool(match.group("amount")) and bool(
-        match.group("cur_before") or match.group("cur_after") or match.group("k") or match.group("cents")
-        or "." in match.group("amount") or match.group("per_unit") or _PER_UNIT_AFTER_NUMBER.match(text, match.end()))
+        match.group("cur_before")
+        or match.group("cur_after")
+        or match.group("k")
+        or match.group("cents")
+        or "." in match.group("amount")
+        or match.group("per_unit")
+        or _PER_UNIT_AFTER_NUMBER.match(text, match.end())
+    )
 
 
 def _is_per_unit(segment: str, match: re.Match) -> bool:
-    same_clause_before = re.split(r"[;|\n]", segment[max(0, match.start() - 24):match.start()])[-1]
+    same_clause_before = re.split(r"[;|\n]", segment[max(0, match.start() - 24) : match.start()])[-1]
     if not match.group("per_unit") and _LABEL_AFTER.match(segment, match.end()):
         return False  # "at $20k tooling": the word after the amount names it
-    return bool(match.group("per_unit") or _PER_UNIT_AFTER.match(segment, match.end())
-                or _PER_UNIT_BEFORE.search(same_clause_before))
+    return bool(
+        match.group("per_unit")
+        or _PER_UNIT_AFTER.match(segment, match.end())
+        or _PER_UNIT_BEFORE.search(same_clause_before)
+    )
 
 
 def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
@@ -358,30 +462,44 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
     previous_end = 0
     for m in _MONEY.finditer(segment):
         has_currency = m.group("cur_before") or m.group("cur_after")
-        if not m.group("amount") or not has_currency and "." not in m.group("amount") and re.match(
-                rf"\s*-?\s*(?:{_QUANTITY_NOUNS})\b(?!{_LABELS_NEXT_FIGURE})", segment[m.end():]):
+        if (
+            not m.group("amount")
+            or not has_currency
+            and "." not in m.group("amount")
+            and re.match(rf"\s*-?\s*(?:{_QUANTITY_NOUNS})\b(?!{_LABELS_NEXT_FIGURE})", segment[m.end() :])
+        ):
             continue  # not money: "at 10000 units" is the order size
-        if re.match(r"\s*(?:%|percent|weeks?|months?|days?|years?)\b", segment[m.end():]) or (
-                not has_currency
-                and _QUANTITY_CUE_BEFORE.search(segment[max(0, m.start() - 20):m.start()])
-                and not _FIXED_WORDS.search(segment[max(0, m.start() - 20):m.start()])):
+        if re.match(r"\s*(?:%|percent|weeks?|months?|days?|years?)\b", segment[m.end() :]) or (
+            not has_currency
+            and _QUANTITY_CUE_BEFORE.search(segment[max(0, m.start() - 20) : m.start()])
+            and not _FIXED_WORDS.search(segment[max(0, m.start() - 20) : m.start()])
+        ):
             continue  # a duration, a share, or the order size ("qty 8000")
-        if not has_currency and re.search(r"\b(quote|option|offer|supplier|factory|no\.?|number|#)\s*$",
-                                          segment[max(0, m.start() - 12):m.start()]):
+        if not has_currency and re.search(
+            r"\b(quote|option|offer|supplier|factory|no\.?|number|#)\s*$", segment[max(0, m.start() - 12) : m.start()]
+        ):
             continue  # "Quote 1 (OEM)" numbers the quote
-        if (not _looks_like_money(segment, m) and re.search(r"[$€£]", segment) and re.search(
-                r"\b(totals?|costs?|at|for)\s*$", segment[max(0, m.start() - 12):m.start()])
-                and not _LABEL_AFTER.match(segment, m.end())):
+        if (
+            not _looks_like_money(segment, m)
+            and re.search(r"[$€£]", segment)
+            and re.search(r"\b(totals?|costs?|at|for)\s*$", segment[max(0, m.start() - 12) : m.start()])
+            and not _LABEL_AFTER.match(segment, m.end())
+        ):
             continue  # "..., ODM at $1,000 + $1.40/unit. Totals at 10,000?": an order size among priced figures
         amount = _amount(m)
         if m.group("neg"):
-            raise QuoteError(f"The {code} quote has a negative amount ({m.group(0).strip()}); prices can't be negative.")
+            raise QuoteError(
+                f"The {code} quote has a negative amount ({m.group(0).strip()}); prices can't be negative."
+            )
         for cur in (m.group("cur_before"), m.group("cur_after")):
             if cur:
                 currencies.add(_CURRENCY_NAMES.get(cur, cur))
-        following = re.split(r"[$€£\d]", segment[m.end():m.end() + 24])[0]  # up to the next amount
-        before = _LABEL_AFTER.sub("", segment[max(previous_end, m.start() - 24):m.start()], count=1) \
-            if previous_end else segment[max(0, m.start() - 24):m.start()]  # since the amount before, less its label
+        following = re.split(r"[$€£\d]", segment[m.end() : m.end() + 24])[0]  # up to the next amount
+        before = (
+            _LABEL_AFTER.sub("", segment[max(previous_end, m.start() - 24) : m.start()], count=1)
+            if previous_end
+            else segment[max(0, m.start() - 24) : m.start()]
+        )  # since the amount before, less its label
         previous_end = m.end()
         marked_after = m.group("per_unit") or m.group("cents") or _PER_UNIT_AFTER.match(segment, m.end())
         if marked_after or _is_per_unit(segment, m):
@@ -403,10 +521,14 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
     return Quote(code, sum(fixed_amounts) + sum(unmarked), per_unit)
 
 
-_PRICE_MARK = re.compile(r"[$€£]|\b(usd|eur|gbp|dollars?|euros?|pounds?|per|each|unit|pc|apiece|cents?|"
-                         r"tooling|mou?lds?|setup|set-up|nre)\b|/")
-_CLAUSE_BREAK = re.compile(r"\s*(?:;|\||\n|\.(?!\d)|\bvs\.?(?=\s)|\bversus\b|\bwhile\b|\bwhereas\b|"
-                           r"\bcompared (?:to|with)\b|\band the\b)\s*")
+_PRICE_MARK = re.compile(
+    r"[$€£]|\b(usd|eur|gbp|dollars?|euros?|pounds?|per|each|unit|pc|apiece|cents?|"
+    r"tooling|mou?lds?|setup|set-up|nre)\b|/"
+)
+_CLAUSE_BREAK = re.compile(
+    r"\s*(?:;|\||\n|\.(?!\d)|\bvs\.?(?=\s)|\bversus\b|\bwhile\b|\bwhereas\b|"
+    r"\bcompared (?:to|with)\b|\band the\b)\s*"
+)
 
 
 def _quote_segments(text: str, marks: list[tuple[int, int, str]]) -> list[tuple[str, str]]:
@@ -424,28 +546,36 @@ def _quote_segments(text: str, marks: list[tuple[int, int, str]]) -> list[tuple[
             elif current and _PRICE_MARK.search(clause):  # "...; per unit 3.75" but not "totals at 5,000?"
                 segments[-1][1] += " ; " + clause
         return [(code, clause) for code, clause in segments]
-    before_first_name = text[:marks[0][0]]
+    before_first_name = text[: marks[0][0]]
     if re.search(r"\bboth\b", before_first_name):  # "both quoted $2.50 a unit, but OEM has ...": shared
         return [("OEM", before_first_name), ("ODM", before_first_name)] + [
-            (code, text[end: marks[i + 1][0] if i + 1 < len(marks) else len(text)]) for i, (_, end, code) in enumerate(marks)]
+            (code, text[end : marks[i + 1][0] if i + 1 < len(marks) else len(text)])
+            for i, (_, end, code) in enumerate(marks)
+        ]
     if any(_looks_like_money(before_first_name, m) for m in _MONEY.finditer(before_first_name)):
-        return [(code, text[marks[i - 1][1] if i else 0: start]) for i, (start, _, code) in enumerate(marks)]
-    return [(code, text[end: marks[i + 1][0] if i + 1 < len(marks) else len(text)])
-            for i, (_, end, code) in enumerate(marks)]
+        return [(code, text[marks[i - 1][1] if i else 0 : start]) for i, (start, _, code) in enumerate(marks)]
+    return [
+        (code, text[end : marks[i + 1][0] if i + 1 < len(marks) else len(text)])
+        for i, (_, end, code) in enumerate(marks)
+    ]
 
 
 def _table_as_sentence(text: str) -> str:
     """A Markdown table of quotes (| | tooling | unit | / | OEM | 10000 | 2.00 |) as the sentence
     'oem: 10000 tooling + 2.00 per unit, ...'; other text unchanged."""
-    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
-            for line in text.splitlines() if line.strip().startswith("|")]
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in text.splitlines()
+        if line.strip().startswith("|")
+    ]
     rows = [row for row in rows if not all(set(cell) <= set("-: ") for cell in row)]
     if len(rows) < 3:
         return text
     header, body = rows[0], rows[1:]
     kinds = [" per unit" if re.search(r"unit|each|piece|pc|price", cell) else " tooling" for cell in header]
-    sentences = [f"{row[0]}: " + " + ".join(f"{cell}{kind}" for cell, kind in zip(row[1:], kinds[1:]))
-                 for row in body if row]
+    sentences = [
+        f"{row[0]}: " + " + ".join(f"{cell}{kind}" for cell, kind in zip(row[1:], kinds[1:])) for row in body if row
+    ]
     return "; ".join(sentences) + " " + " ".join(line for line in text.splitlines() if not line.strip().startswith("|"))
 
 
@@ -455,24 +585,28 @@ def parse_quotes(text: str) -> QuoteComparison:
     text = _table_as_sentence(normalise(text))
     marks = _model_marks(text)
     if {code for _, _, code in marks} != {"OEM", "ODM"}:
-        raise QuoteError("I need both quotes, each after its model, e.g. "
-                         "'OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit'.")
+        raise QuoteError(
+            "I need both quotes, each after its model, e.g. 'OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit'."
+        )
     parts: dict[str, list[str]] = {}
     for code, segment in _quote_segments(text, marks):
         if not any(m.group("amount") for m in _MONEY.finditer(segment)):
             continue  # a model named again without figures ("..., so OEM or ODM?")
         shared = re.search(r"\bboth\b", segment)  # "OEM and ODM both quote $4/unit, but OEM has ..."
-        for owner in (("OEM", "ODM") if shared else (code,)):
+        for owner in ("OEM", "ODM") if shared else (code,):
             parts.setdefault(owner, []).append(segment)
     currencies: set[str] = set()
     quotes = {code: _read_quote(code, " ; ".join(segments), currencies) for code, segments in parts.items()}
     missing = [code for code in ("OEM", "ODM") if code not in quotes]
     if missing:
-        raise QuoteError(f"I couldn't find the {missing[0]} quote's figures; write it like "
-                         "'OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit'.")
+        raise QuoteError(
+            f"I couldn't find the {missing[0]} quote's figures; write it like "
+            "'OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit'."
+        )
     if len(currencies) > 1:
-        raise QuoteError(f"The quotes mix currencies ({', '.join(sorted(currencies))}); "
-                         "convert them to one currency first.")
+        raise QuoteError(
+            f"The quotes mix currencies ({', '.join(sorted(currencies))}); convert them to one currency first."
+        )
     return QuoteComparison(quotes, next(iter(currencies), None))
 
 
@@ -500,9 +634,13 @@ def revise_quotes(comparison: QuoteComparison, text: str) -> QuoteComparison | N
     if len(named) != 1:
         return None
     code = named.pop()
-    amounts = [m for m in _MONEY.finditer(text) if m.group("amount") and (m.group("cur_before") or m.group("cur_after")
-                                                                         or _FIXED_WORDS.search(text) or _is_per_unit(text, m))
-               and not _OLD_FIGURE.search(text[:m.start()])]
+    amounts = [
+        m
+        for m in _MONEY.finditer(text)
+        if m.group("amount")
+        and (m.group("cur_before") or m.group("cur_after") or _FIXED_WORDS.search(text) or _is_per_unit(text, m))
+        and not _OLD_FIGURE.search(text[: m.start()])
+    ]
     old = comparison.quotes[code]
     if not amounts and _WAIVED.search(text) and _FIXED_WORDS.search(text):
         return QuoteComparison({**comparison.quotes, code: Quote(code, 0, old.per_unit)}, comparison.currency)
@@ -536,26 +674,34 @@ def _anchored(name: str) -> re.Pattern:
 
 _YES, _NO = _anchored("affirm"), _anchored("deny")
 _UNSURE = _WORDS["unsure"]
-_DESIGN_WORDS = r"(designs?|specs?|specifications?|drawings?|cad|blueprints?|prototypes?|concept|artwork|sketch(es)?|files)"
+_DESIGN_WORDS = (
+    r"(designs?|specs?|specifications?|drawings?|cad|blueprints?|prototypes?|concept|artwork|sketch(es)?|files)"
+)
 _OWN_DESIGN_SHAPES = re.compile(
     rf"\b((my|our|own)\s+(own\s+)?(\w+\s+)?{_DESIGN_WORDS}|designed (it|them|by us|in-house|ourselves)|"
-    rf"(we|i)('ve| have| got|'re| are)? (\w+ ){{0,3}}(with|have|got) (the |all the |our )?(complete|completed|finished|final|"
-    rf"full|ready) {_DESIGN_WORDS}|"
-    r"have (a |an |the |some )?(\w+ )?(prototype|sketch(es)?|drawings?|cad files?|3d model))")
+    rf"(we|i)('ve| have| got|'re| are)? (\w+ ){{0,3}}(with|have|got) (the |all the |our )?"
+    rf"(complete|completed|finished|final|full|ready) {_DESIGN_WORDS}|"
+    r"have (a |an |the |some )?(\w+ )?(prototype|sketch(es)?|drawings?|cad files?|3d model))"
+)
 _NO_DESIGN_SHAPES = re.compile(
     rf"\b(no\s+(\w+\s+)?{_DESIGN_WORDS}|don'?t have (a |any )?(\w+ )?{_DESIGN_WORDS}|without (a |any )?{_DESIGN_WORDS}|"
     r"(use|pick|choose|take) (one of )?(yours|your \w+|theirs|their \w+)|"
     r"(one of )?the (factory|supplier|manufacturer|maker)'?s (existing |stock |ready-made |own )?(\w+ )?"
-    r"(designs?|bears?|toys?|products?|models?|range|catalog(ue)?|molds?|moulds?)\b)")
-_NEGATION = re.compile(r"\b(not|no|never|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|hardly|no longer|nobody|"
-                       r"without)[\s'\"]+([\w'-]+[\s'\"]+){0,2}$")  # within the clause: "speed doesn't matter; IP does"
-_SINCE_YEAR = re.compile(r"\b(?:since|founded(?: in)?|established(?: in)?|est\.?(?: in)?|started(?: in)?|trading since)\s+((?:19|20)\d\d)\b")
+    r"(designs?|bears?|toys?|products?|models?|range|catalog(ue)?|molds?|moulds?)\b)"
+)
+_NEGATION = re.compile(
+    r"\b(not|no|never|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|hardly|no longer|nobody|"
+    r"without)[\s'\"]+([\w'-]+[\s'\"]+){0,2}$"
+)  # within the clause: "speed doesn't matter; IP does"
+_SINCE_YEAR = re.compile(
+    r"\b(?:since|founded(?: in)?|established(?: in)?|est\.?(?: in)?|started(?: in)?|trading since)\s+((?:19|20)\d\d)\b"
+)
 _YEARS_TRADING = re.compile(r"\b(\d+)\+?\s*(?:years?|yrs?)\b")
 _NOT_BIG = re.compile(r"\b(no|not|isn'?t|aren'?t)\s+(\w+\s+)?(big|large|much|healthy|generous)\b")
 
 
 def _negated(text: str, match: re.Match) -> bool:
-    return bool(_NEGATION.search(text[:match.start()]))
+    return bool(_NEGATION.search(text[: match.start()]))
 
 
 def _polarity(text: str, positive: re.Pattern, negative: re.Pattern, topic: re.Pattern | None = None) -> bool | None:
@@ -569,8 +715,12 @@ def _polarity(text: str, positive: re.Pattern, negative: re.Pattern, topic: re.P
         outside = [m for m in matches if not any(s <= m.start() and m.end() <= e for s, e in topic_spans)]
         return (outside or matches or [None])[0]
 
-    found = [(m, leaning) for pattern, leaning in ((negative, False), (positive, True))  # negative phrases first
-             for m in [first_outside_topic(pattern)] if m]
+    found = [
+        (m, leaning)
+        for pattern, leaning in ((negative, False), (positive, True))  # negative phrases first
+        for m in [first_outside_topic(pattern)]
+        if m
+    ]
     if topic and len(found) > 1 and topic.search(text):
         about = topic.search(text).start()
         found = sorted(found, key=lambda hit: min(abs(hit[0].start() - about), abs(hit[0].end() - about)))
@@ -581,8 +731,12 @@ def _polarity(text: str, positive: re.Pattern, negative: re.Pattern, topic: re.P
 
 
 def _own_design(text: str, asked: bool) -> str | None:
-    for pattern, value in ((_WORDS["design_no"], "no"), (_NO_DESIGN_SHAPES, "no"),
-                           (_WORDS["design_yes"], "yes"), (_OWN_DESIGN_SHAPES, "yes")):
+    for pattern, value in (
+        (_WORDS["design_no"], "no"),
+        (_NO_DESIGN_SHAPES, "no"),
+        (_WORDS["design_yes"], "yes"),
+        (_OWN_DESIGN_SHAPES, "yes"),
+    ):
         match = pattern.search(text)
         if match:  # a negation flips it: "we never use catalogue designs", "nobody lacks a design"
             return value if not _negated(text, match) else {"no": "yes", "yes": "no"}[value]
@@ -619,8 +773,11 @@ def _budget(text: str, asked: bool) -> str | None:
 def _stage(text: str, asked: bool) -> str | None:
     established = _WORDS["stage_established"].search(text)
     startup = _WORDS["stage_startup"].search(text)
-    trading = [m for m in _YEARS_TRADING.finditer(text)
-               if float(m.group(1)) >= ESTABLISHED_AFTER_YEARS and (asked or _is_past_span(text, m))]
+    trading = [
+        m
+        for m in _YEARS_TRADING.finditer(text)
+        if float(m.group(1)) >= ESTABLISHED_AFTER_YEARS and (asked or _is_past_span(text, m))
+    ]
     since = _SINCE_YEAR.search(text)
     trading += [since] if since and date.today().year - int(since.group(1)) >= ESTABLISHED_AFTER_YEARS else []
     if (established and not _negated(text, established)) or trading:
@@ -631,8 +788,11 @@ def _stage(text: str, asked: bool) -> str | None:
         return "startup"
     if _WORDS["stage_growing"].search(text) and asked:
         return "growing"
-    if startup and (asked or startup.group(0) not in ("small", "new", "tiny", "launching")
-                    or re.search(r"\b(small|new) (\w+ )?(business|shop|company|brand)\b", text)):
+    if startup and (
+        asked
+        or startup.group(0) not in ("small", "new", "tiny", "launching")
+        or re.search(r"\b(small|new) (\w+ )?(business|shop|company|brand)\b", text)
+    ):
         return "startup"
     return None
 
@@ -681,7 +841,14 @@ def extract_facts(text: str, asked: str | None = None, today: date | None = None
     facts.update(_categorical_facts(clean, asked_bare, ("budget", "business_stage")))
     if asked and asked not in facts and _UNSURE.search(clean):
         facts[asked] = UNSURE
-    if asked == "budget" and "budget" not in facts and problem is None and re.search(r"[$€£]\s*\d|\d\s*(usd|eur|k)\b", clean):
-        problem = ("The comparison table gives no cost figures, so I can't judge an amount on its own: "
-                   "is that budget for up-front design and tooling tight or comfortable?")
+    if (
+        asked == "budget"
+        and "budget" not in facts
+        and problem is None
+        and re.search(r"[$€£]\s*\d|\d\s*(usd|eur|k)\b", clean)
+    ):
+        problem = (
+            "The comparison table gives no cost figures, so I can't judge an amount on its own: "
+            "is that budget for up-front design and tooling tight or comfortable?"
+        )
     return Extraction(facts, problem)

@@ -1,4 +1,5 @@
 """Each custom action with a real store, a rasa_sdk Tracker and a CollectingDispatcher."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,14 @@ from advisor.knowledge import store as store_module
 from advisor.knowledge.store import KnowledgeStore
 from advisor.replies import phrases
 
-PROFILE = {"own_design": "no", "ip_importance": "low", "order_quantity": 200.0, "weeks_to_launch": 4.0,
-           "budget": "limited", "business_stage": "startup"}
+PROFILE = {
+    "own_design": "no",
+    "ip_importance": "low",
+    "order_quantity": 200.0,
+    "weeks_to_launch": 4.0,
+    "budget": "limited",
+    "business_stage": "startup",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -19,13 +26,19 @@ def project_store(monkeypatch, store_url):
     monkeypatch.setattr(store_module, "_default_store", KnowledgeStore(store_url))
 
 
-def make_tracker(text: str, intent: str = "ask_factor", slots: dict | None = None, entities=(),
-                 active_loop: str | None = None) -> Tracker:
-    return Tracker(sender_id="buyer", slots=dict(slots or {}),
-                   latest_message={"text": text, "intent": {"name": intent, "confidence": 0.99},
-                                   "entities": list(entities)},
-                   events=[], paused=False, followup_action=None,
-                   active_loop={"name": active_loop} if active_loop else {}, latest_action_name="action_listen")
+def make_tracker(
+    text: str, intent: str = "ask_factor", slots: dict | None = None, entities=(), active_loop: str | None = None
+) -> Tracker:
+    return Tracker(
+        sender_id="buyer",
+        slots=dict(slots or {}),
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": list(entities)},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
 
 
 async def run(action, tracker: Tracker) -> tuple[str, list, list]:
@@ -42,7 +55,7 @@ def slot_events(events) -> dict:
 
 async def test_factor_answer_sets_follow_up_slots():
     text, events, _ = await run(questions.ActionAnswerFactor(), make_tracker("what's the MOQ for ODM?"))
-    assert "50-500 units" in text and "500-5000" not in text and "MOQ)\" row" in text
+    assert "50-500 units" in text and "500-5000" not in text and 'MOQ)" row' in text
     assert slot_events(events) == {"last_factor": "moq", "last_model": "ODM"}
 
 
@@ -52,8 +65,13 @@ async def test_factor_from_the_entity_extractor():
     assert "3-6 months" in text and "2-4 weeks" not in text
 
 
-@pytest.mark.parametrize("action, said", [(questions.ActionAnswerFactor(), "who won the world cup"),
-                                          (questions.ActionAnswerDefinition(), "what is dropshipping")])
+@pytest.mark.parametrize(
+    "action, said",
+    [
+        (questions.ActionAnswerFactor(), "who won the world cup"),
+        (questions.ActionAnswerDefinition(), "what is dropshipping"),
+    ],
+)
 async def test_a_question_naming_nothing_in_the_table_gets_the_scope_message(action, said):
     text, events, _ = await run(action, make_tracker(said))
     assert text == "<utter_out_of_scope>" and events == []
@@ -65,19 +83,27 @@ async def test_follow_up_without_any_context_asks_which_factor():
 
 
 async def test_definition_of_both_acronyms():
-    text, _, _ = await run(questions.ActionAnswerDefinition(),
-                           make_tracker("what do those acronyms mean", "ask_definition"))
+    text, _, _ = await run(
+        questions.ActionAnswerDefinition(), make_tracker("what do those acronyms mean", "ask_definition")
+    )
     assert "Original Equipment Manufacturer" in text and "Original Design Manufacturer" in text
 
 
-@pytest.mark.parametrize("said, slots, expected, absent", [
-    ("and for OEM?", {"last_factor": "moq", "last_model": "ODM"}, "500-5000+ units", "50-500 units"),
-    ("what about ODM", {"last_factor": "development_time", "last_model": "OEM"}, "2-4 weeks", "3-6 months"),
-    ("and the other one?", {"last_factor": "risk", "last_model": "OEM"}, "Lower (proven designs", "Higher ("),
-    ("and lead time?", {"last_factor": "moq", "last_model": "ODM"}, "2-4 weeks", "3-6 months"),
-    ("and OEM?", {"last_factor": "definition", "last_model": "ODM"}, "Original Equipment Manufacturer",
-     "Design Manufacturer"),
-])
+@pytest.mark.parametrize(
+    "said, slots, expected, absent",
+    [
+        ("and for OEM?", {"last_factor": "moq", "last_model": "ODM"}, "500-5000+ units", "50-500 units"),
+        ("what about ODM", {"last_factor": "development_time", "last_model": "OEM"}, "2-4 weeks", "3-6 months"),
+        ("and the other one?", {"last_factor": "risk", "last_model": "OEM"}, "Lower (proven designs", "Higher ("),
+        ("and lead time?", {"last_factor": "moq", "last_model": "ODM"}, "2-4 weeks", "3-6 months"),
+        (
+            "and OEM?",
+            {"last_factor": "definition", "last_model": "ODM"},
+            "Original Equipment Manufacturer",
+            "Design Manufacturer",
+        ),
+    ],
+)
 async def test_follow_ups_resolve_against_the_last_question(said, slots, expected, absent):
     text, _, _ = await run(questions.ActionAnswerFollowup(), make_tracker(said, "ask_followup", slots))
     assert expected in text and absent not in text
@@ -107,13 +133,16 @@ async def test_comparison_overview_and_single_row():
     assert "3-6 months" in row and "Risk Level" not in row
 
 
-@pytest.mark.parametrize("said, expected", [
-    ("can I order just 100 pieces?", ["100 units fits ODM", "below OEM's typical minimum"]),
-    ("I need them in 3 weeks, possible?", ["In 3 weeks: ODM can make it", "OEM (3-6 months): not realistic"]),
-    ("can I get 300 pcs in 6 weeks", ["300 units fits ODM", "In 6 weeks"]),
-    ("is that possible?", ["Tell me an order size"]),
-    ("can I get exclusivity with ODM?", ["manufacturer owns the base design IP", "Design Ownership"]),
-])
+@pytest.mark.parametrize(
+    "said, expected",
+    [
+        ("can I order just 100 pieces?", ["100 units fits ODM", "below OEM's typical minimum"]),
+        ("I need them in 3 weeks, possible?", ["In 3 weeks: ODM can make it", "OEM (3-6 months): not realistic"]),
+        ("can I get 300 pcs in 6 weeks", ["300 units fits ODM", "In 6 weeks"]),
+        ("is that possible?", ["Tell me an order size"]),
+        ("can I get exclusivity with ODM?", ["manufacturer owns the base design IP", "Design Ownership"]),
+    ],
+)
 async def test_feasibility(said, expected):
     text, _, _ = await run(questions.ActionCheckFeasibility(), make_tracker(said, "ask_feasibility"))
     assert all(e in text for e in expected)
@@ -128,8 +157,13 @@ async def test_store_unavailable_gets_a_polite_reply(monkeypatch, tmp_path):
 async def test_update_profile_takes_every_fact():
     said = "Small Etsy shop, 100 plushies with my logo in 3 weeks, no designer"
     _, events, _ = await run(questionnaire.ActionUpdateProfile(), make_tracker(said, "ask_recommendation"))
-    assert slot_events(events) == {"own_design": "no", "order_quantity": 100, "weeks_to_launch": 3,
-                                   "business_stage": "startup", "invalid_answers": 0}
+    assert slot_events(events) == {
+        "own_design": "no",
+        "order_quantity": 100,
+        "weeks_to_launch": 3,
+        "business_stage": "startup",
+        "invalid_answers": 0,
+    }
 
 
 async def test_update_after_a_recommendation_remembers_the_old_profile():
@@ -149,8 +183,9 @@ async def test_form_takes_the_asked_answer():
 
 
 async def test_form_lets_a_question_through_so_it_can_be_answered():
-    _, events, _ = await run(questionnaire.ValidateBuyerProfileForm(),
-                             form_tracker("wait, what's the MOQ for OEM?", "budget", "ask_factor"))
+    _, events, _ = await run(
+        questionnaire.ValidateBuyerProfileForm(), form_tracker("wait, what's the MOQ for OEM?", "budget", "ask_factor")
+    )
     assert events == []
 
 
@@ -158,8 +193,9 @@ async def test_form_re_asks_with_an_explanation_then_moves_on():
     text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(), form_tracker("banana", "order_quantity"))
     assert "number of units" in text
     assert slot_events(events) == {"order_quantity": None, "invalid_answers": 1}
-    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(),
-                                form_tracker("banana", "order_quantity", slots={"invalid_answers": 1}))
+    text, events, _ = await run(
+        questionnaire.ValidateBuyerProfileForm(), form_tracker("banana", "order_quantity", slots={"invalid_answers": 1})
+    )
     assert "move on" in text and slot_events(events) == {"order_quantity": "unsure", "invalid_answers": 0}
 
 
@@ -169,31 +205,35 @@ async def test_form_explains_an_invalid_value():
 
 
 async def test_form_takes_an_answer_to_another_question_and_asks_again():
-    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(),
-                                form_tracker("tight budget", "order_quantity"))
+    text, events, _ = await run(
+        questionnaire.ValidateBuyerProfileForm(), form_tracker("tight budget", "order_quantity")
+    )
     assert text == "" and slot_events(events) == {"budget": "limited", "order_quantity": None}
 
 
 async def test_form_answers_out_of_scope_and_stays():
     # an answer the NLU calls off-topic counts as an unreadable answer (no digression rule takes it)
     assert "out_of_scope" not in questionnaire.digression_intents()
-    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(),
-                                form_tracker("book me a flight", "budget", "out_of_scope"))
+    text, events, _ = await run(
+        questionnaire.ValidateBuyerProfileForm(), form_tracker("book me a flight", "budget", "out_of_scope")
+    )
     assert text == "<utter_out_of_scope>" and slot_events(events)["budget"] is None
 
 
 async def test_form_leaves_a_question_to_its_digression_rule():
     # data/rules/digressions.yml answers a row question inside the questionnaire, then the form resumes
     assert {"ask_factor", "compare_quotes", "ask_why"} <= questionnaire.digression_intents()
-    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(),
-                                form_tracker("what's the moq for odm?", "budget", "ask_factor"))
+    text, events, _ = await run(
+        questionnaire.ValidateBuyerProfileForm(), form_tracker("what's the moq for odm?", "budget", "ask_factor")
+    )
     assert text == "" and events == []
 
 
 async def test_form_takes_a_correction_of_an_earlier_answer():
-    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(),
-                                form_tracker("actually make it 2,000 units", "budget",
-                                             slots={"order_quantity": 200.0}))
+    text, events, _ = await run(
+        questionnaire.ValidateBuyerProfileForm(),
+        form_tracker("actually make it 2,000 units", "budget", slots={"order_quantity": 200.0}),
+    )
     assert "Order quantity 200 units → 2,000 units" in text
     assert slot_events(events)["order_quantity"] == 2000 and slot_events(events)["budget"] is None
 
@@ -206,8 +246,15 @@ async def test_recommendation_sets_the_slot_and_cites_rows():
 
 
 async def test_recommendation_says_whether_and_why_it_changed():
-    slots = {**PROFILE, "own_design": "yes", "ip_importance": "high", "order_quantity": 5000.0,
-             "weeks_to_launch": 26.0, "recommendation": "ODM", "profile_before_change": PROFILE}
+    slots = {
+        **PROFILE,
+        "own_design": "yes",
+        "ip_importance": "high",
+        "order_quantity": 5000.0,
+        "weeks_to_launch": 26.0,
+        "recommendation": "ODM",
+        "profile_before_change": PROFILE,
+    }
     text, events, _ = await run(recommendation.ActionRecommend(), make_tracker("what if", "what_if", slots))
     assert text.startswith("I recommend **OEM**") and "changes my earlier ODM recommendation" in text
     assert "Order quantity 200 units → 5,000 units" in text
@@ -215,8 +262,9 @@ async def test_recommendation_says_whether_and_why_it_changed():
 
 
 async def test_explain_lists_every_reason_with_its_row():
-    text, _, _ = await run(recommendation.ActionExplain(), make_tracker("why not OEM?", "ask_why",
-                                                             {**PROFILE, "recommendation": "ODM"}))
+    text, _, _ = await run(
+        recommendation.ActionExplain(), make_tracker("why not OEM?", "ask_why", {**PROFILE, "recommendation": "ODM"})
+    )
     assert text.startswith("Why ODM and not OEM") and text.count("✔") == 6 and "row" in text
 
 
@@ -226,45 +274,66 @@ async def test_explain_before_any_recommendation():
 
 
 async def test_why_not_oem_in_the_questionnaire_explains_the_answers_so_far():
-    text, _, _ = await run(recommendation.ActionExplain(),
-                           make_tracker("why not OEM?", "ask_why", {"order_quantity": 150.0, "weeks_to_launch": 3.0},
-                                        active_loop="buyer_profile_form"))
+    text, _, _ = await run(
+        recommendation.ActionExplain(),
+        make_tracker(
+            "why not OEM?",
+            "ask_why",
+            {"order_quantity": 150.0, "weeks_to_launch": 3.0},
+            active_loop="buyer_profile_form",
+        ),
+    )
     assert text.startswith("From what you've told me so far") and "500-5000+ units" in text
 
 
 async def test_a_row_question_after_the_recommendation_is_answered_for_that_route():
-    text, events, _ = await run(questionnaire.ActionUpdateProfile(), make_tracker(
-        "and how long would development take on that route?", "ask_recommendation",
-        {**PROFILE, "recommendation": "ODM"}))
+    text, events, _ = await run(
+        questionnaire.ActionUpdateProfile(),
+        make_tracker(
+            "and how long would development take on that route?",
+            "ask_recommendation",
+            {**PROFILE, "recommendation": "ODM"},
+        ),
+    )
     assert "2-4 weeks" in text and "3-6 months" not in text and "I recommend" not in text
     assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_listen"
 
 
 async def test_why_after_a_factual_answer_gives_the_rows_reasons():
-    text, _, _ = await run(recommendation.ActionExplain(),
-                           make_tracker("why is that?", "ask_why", {"last_factor": "risk"}))
+    text, _, _ = await run(
+        recommendation.ActionExplain(), make_tracker("why is that?", "ask_why", {"last_factor": "risk"})
+    )
     assert "design investment, longer timeline" in text and "proven designs" in text
-    assert "Risk Level\" row" in text and "haven't made a recommendation" in text
+    assert 'Risk Level" row' in text and "haven't made a recommendation" in text
 
 
-@pytest.mark.parametrize("said, focus", [("which is riskier?", "OEM"), ("which one suits a startup?", "ODM"),
-                                         ("which is cheaper per unit?", "OEM"), ("moq for oem and odm", None)])
+@pytest.mark.parametrize(
+    "said, focus",
+    [
+        ("which is riskier?", "OEM"),
+        ("which one suits a startup?", "ODM"),
+        ("which is cheaper per unit?", "OEM"),
+        ("moq for oem and odm", None),
+    ],
+)
 async def test_the_model_an_answer_points_to_is_remembered_for_that_one(said, focus):
     _, events, _ = await run(questions.ActionAnswerFactor(), make_tracker(said))
     assert slot_events(events)["last_model"] == focus
 
 
 async def test_summary_is_a_decision_record(snapshot):
-    text, _, _ = await run(recommendation.ActionSummary(), make_tracker("summary", "ask_summary",
-                                                             {**PROFILE, "recommendation": "ODM"}))
+    text, _, _ = await run(
+        recommendation.ActionSummary(), make_tracker("summary", "ask_summary", {**PROFILE, "recommendation": "ODM"})
+    )
     assert text.startswith("# OEM/ODM decision record") and "**ODM** (confidence: high)" in text
     assert "- Order quantity: 200 units" in text and f"version {snapshot.version}" in text
 
 
 async def test_quotes_are_totalled_at_the_buyers_quantity():
     said = "OEM: $8,000 tooling + $2.10/unit, ODM: $500 + $3.40/unit"
-    text, _, _ = await run(questions.ActionCompareQuotes(), make_tracker(said, "compare_quotes",
-                                                                   {"order_quantity": 1000.0}))
+    text, _, _ = await run(
+        questions.ActionCompareQuotes(), make_tracker(said, "compare_quotes", {"order_quantity": 1000.0})
+    )
     assert "At 1,000 units: OEM $10,100.00, ODM $3,900.00 — ODM is cheaper by $6,200.00." in text
     assert "Break-even: above about 5,769 units" in text
 
@@ -281,25 +350,35 @@ async def test_an_unclear_message_naming_a_row_is_answered_from_its_content():
 
 
 async def test_an_unclear_message_naming_nothing_gets_did_you_mean_with_concrete_questions():
-    text, _, buttons = await run(fallback.ActionAnswerUnclear(),
-                                 make_tracker("hmm and the other bit then", "nlu_fallback"))
+    text, _, buttons = await run(
+        fallback.ActionAnswerUnclear(), make_tracker("hmm and the other bit then", "nlu_fallback")
+    )
     assert "Did you mean" in text and "only help with" in text
     assert buttons[0]["payload"] == "Help me choose between OEM and ODM"
 
 
 async def test_out_of_scope_naming_a_model_and_a_neighbouring_subject_says_the_table_does_not_cover_it():
-    text, _, _ = await run(fallback.ActionOutOfScope(),
-                           make_tracker("is it legal to rebrand an ODM toy", "out_of_scope"))
+    text, _, _ = await run(
+        fallback.ActionOutOfScope(), make_tracker("is it legal to rebrand an ODM toy", "out_of_scope")
+    )
     assert "doesn't cover legal questions" in text and "Design Ownership" in text
     text, _, _ = await run(fallback.ActionOutOfScope(), make_tracker("can you order me a pizza", "out_of_scope"))
     assert text == "<utter_out_of_scope>"
 
 
-@pytest.mark.parametrize("said, slots, expected, absent", [
-    ("any drawbacks with it?", {"last_factor": "moq", "last_model": "ODM"}, "Limited to modifying", "Higher (design"),
-    ("what's good about OEM then", {}, "Full customization", "Limited to modifying existing designs (vs"),
-    ("and per piece at scale?", {"last_factor": "unit_cost", "last_model": "ODM"}, "lower per-unit at scale", None),
-])
+@pytest.mark.parametrize(
+    "said, slots, expected, absent",
+    [
+        (
+            "any drawbacks with it?",
+            {"last_factor": "moq", "last_model": "ODM"},
+            "Limited to modifying",
+            "Higher (design",
+        ),
+        ("what's good about OEM then", {}, "Full customization", "Limited to modifying existing designs (vs"),
+        ("and per piece at scale?", {"last_factor": "unit_cost", "last_model": "ODM"}, "lower per-unit at scale", None),
+    ],
+)
 async def test_sides_and_both_model_follow_ups(said, slots, expected, absent):
     text, _, _ = await run(questions.ActionAnswerFollowup(), make_tracker(said, "ask_followup", slots))
     assert expected in text and (absent is None or absent not in text)

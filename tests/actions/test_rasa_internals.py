@@ -1,6 +1,7 @@
 """Guards on the Rasa internals the project relies on (README, "Rasa's internals"): each test fails when
 a Rasa or rasa_sdk upgrade changes a patched or private symbol, naming it, before behaviour breaks
 somewhere less obvious. The behaviour itself is tested elsewhere (speed-ups, stores, channels, faults)."""
+
 from __future__ import annotations
 
 import inspect
@@ -61,11 +62,16 @@ def test_event_classes_are_resolved_by_a_static_lookup():
 
 
 def test_sql_tracker_store_private_api():
-    assert parameters(SQLTrackerStore._event_query) == ["self", "session", "sender_id",
-                                                       "fetch_events_from_all_sessions"]
+    assert parameters(SQLTrackerStore._event_query) == [
+        "self",
+        "session",
+        "sender_id",
+        "fetch_events_from_all_sessions",
+    ]
     assert parameters(SQLTrackerStore._additional_events) == ["self", "session", "tracker"]
     assert {"sender_id", "type_name", "timestamp", "intent_name", "action_name", "data"} <= set(
-        SQLTrackerStore.SQLEvent.__table__.columns.keys())
+        SQLTrackerStore.SQLEvent.__table__.columns.keys()
+    )
     for name in ("session_scope", "stream_events", "retrieve", "save"):
         assert callable(getattr(SQLTrackerStore, name)), name
     store = SQLTrackerStore(dialect="sqlite", db=":memory:")
@@ -90,8 +96,15 @@ def test_redis_lock_store_private_api():
     assert {"host", "port", "db", "password", "key_prefix"} <= set(parameters(RedisLockStore.__init__))
     assert "self.red" in inspect.getsource(RedisLockStore.__init__)
     assert "self.key_prefix" in inspect.getsource(RedisLockStore._set_key_prefix)
-    for name in ("from_dict", "dumps", "issue_ticket", "remove_expired_tickets", "remove_ticket_for",
-                 "is_someone_waiting", "last_issued"):
+    for name in (
+        "from_dict",
+        "dumps",
+        "issue_ticket",
+        "remove_expired_tickets",
+        "remove_ticket_for",
+        "is_someone_waiting",
+        "last_issued",
+    ):
         assert hasattr(TicketLock, name), name
 
 

@@ -1,4 +1,5 @@
 """Rasa's own checks on the project: data validation, and test stories against the trained model."""
+
 from __future__ import annotations
 
 import os
@@ -15,11 +16,21 @@ from tests.support.project import nlu_examples
 RASA = str(Path(sys.executable).parent / "rasa")
 # Responses that only Rasa's built-in actions send (form questions, fallback, restart), or that our
 # custom actions send by name: the validator cannot see those uses and reports them as unused.
-USED_BY_BUILT_IN_ACTIONS = {"utter_ask_own_design", "utter_ask_ip_importance", "utter_ask_order_quantity",
-                            "utter_ask_weeks_to_launch", "utter_ask_budget", "utter_ask_business_stage",
-                            "utter_default", "utter_restart"}
-USED_BY_CUSTOM_ACTIONS = {name for path in (PROJECT_DIR / "actions").glob("*.py")
-                          for name in re.findall(r'"(utter_\w+)"', path.read_text(encoding="utf-8"))}
+USED_BY_BUILT_IN_ACTIONS = {
+    "utter_ask_own_design",
+    "utter_ask_ip_importance",
+    "utter_ask_order_quantity",
+    "utter_ask_weeks_to_launch",
+    "utter_ask_budget",
+    "utter_ask_business_stage",
+    "utter_default",
+    "utter_restart",
+}
+USED_BY_CUSTOM_ACTIONS = {
+    name
+    for path in (PROJECT_DIR / "actions").glob("*.py")
+    for name in re.findall(r'"(utter_\w+)"', path.read_text(encoding="utf-8"))
+}
 
 
 def rasa(*args: str) -> subprocess.CompletedProcess:
@@ -40,8 +51,9 @@ def test_data_validates_without_warnings():
 
 def test_held_out_sets_are_never_trained_on():
     trained = set().union(*(nlu_examples(p) for p in (PROJECT_DIR / "data" / "nlu").glob("*.yml")))
-    held_out = (nlu_examples(PROJECT_DIR / "tests" / "nlu" / "holdout.yml")
-                | nlu_examples(PROJECT_DIR / "bench" / "out_of_scope.yml"))
+    held_out = nlu_examples(PROJECT_DIR / "tests" / "nlu" / "holdout.yml") | nlu_examples(
+        PROJECT_DIR / "bench" / "out_of_scope.yml"
+    )
     assert len(held_out) > 250 and held_out.isdisjoint(trained), sorted(held_out & trained)
 
 
@@ -60,7 +72,10 @@ def test_every_intent_has_a_rule_outside_the_questionnaire():
     domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text())
     rules = rules_by_first_intent()
     handled_by_rasa = {"restart"}  # Rasa's default /restart rule
-    without_rule = [intent for intent in domain["intents"] if intent not in handled_by_rasa
-                    and not any("condition" not in rule and not rule.get("conversation_start")
-                                for rule in rules.get(intent, []))]
+    without_rule = [
+        intent
+        for intent in domain["intents"]
+        if intent not in handled_by_rasa
+        and not any("condition" not in rule and not rule.get("conversation_start") for rule in rules.get(intent, []))
+    ]
     assert without_rule == []

@@ -1,5 +1,6 @@
 """Charts and decision records stored in the tracker database (real SQLite), in process: unguessable
 tokens, links, and deletion with their conversation. tests/e2e/test_records.py serves and prints them."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,9 @@ from tests.support.trackers import DOMAIN, purge, say
 
 def count(table: sa.Table, sender_id: str) -> int:
     with records.engine().connect() as connection:
-        return connection.execute(sa.select(sa.func.count()).select_from(table)
-                                  .where(table.c.sender_id == sender_id)).scalar()
+        return connection.execute(
+            sa.select(sa.func.count()).select_from(table).where(table.c.sender_id == sender_id)
+        ).scalar()
 
 
 def test_a_conversations_identical_charts_share_one_unguessable_token():

@@ -1,5 +1,6 @@
 """`make report` (operations/usage_report.py) on a real SQLite tracker store: exact counts on generated
 conversations (bench/report_data.py), the --html page, and a report after real conversations."""
+
 from __future__ import annotations
 
 import time
@@ -50,7 +51,7 @@ def test_make_report_prints_the_figures_and_writes_a_page_with_charts(generated,
     printed = run_report(url, "--html", str(page))
     assert time.monotonic() - started < 60  # "seconds": bench/report_data.py measures 10,000 conversations
     assert f"Conversations: {expected.conversations:,}; buyers' messages: {expected.messages:,}" in printed
-    assert (f"OEM {expected.recommendations['OEM']:,}, ODM {expected.recommendations['ODM']:,}" in printed)
+    assert f"OEM {expected.recommendations['OEM']:,}, ODM {expected.recommendations['ODM']:,}" in printed
     top_text, top_times = expected.fallback_messages.most_common(1)[0]
     assert f"{top_times:>6,}× {top_text!r}" in printed
     html = page.read_text()

@@ -1,5 +1,6 @@
 """The Rasa server's speed-ups change no answer: event classes and action-response checks come out as
 Rasa's own code decides them."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,7 +33,11 @@ def test_event_classes_are_the_ones_rasa_finds(installed):
 
 def test_action_responses_are_checked_against_rasas_schema(installed):
     action = RemoteAction("action_answer_factor", EndpointConfig("http://127.0.0.1:9/webhook"))
-    assert action._validate_action_result({"events": [{"event": "slot", "name": "budget", "value": "low"}],
-                                           "responses": [{"text": "MOQ for ODM: 100-500 units"}]})
+    assert action._validate_action_result(
+        {
+            "events": [{"event": "slot", "name": "budget", "value": "low"}],
+            "responses": [{"text": "MOQ for ODM: 100-500 units"}],
+        }
+    )
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": "not a list", "responses": []})

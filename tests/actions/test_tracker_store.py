@@ -1,6 +1,7 @@
 """The remembering SQL tracker store against a real SQLite file: it stores what Rasa's own SQL store
 stores, reads back what Rasa's store reads, and never answers from memory when the database has
 something newer (another Rasa instance, or Rasa's own store, wrote to the conversation)."""
+
 from __future__ import annotations
 
 import sqlite3

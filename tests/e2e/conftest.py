@@ -1,5 +1,6 @@
 """Fixtures of the end-to-end tests: the real servers (started once per session), Redis, the browser page
 and the fake Slack Web API. Every test here is marked `server`."""
+
 from __future__ import annotations
 
 import shutil
@@ -43,9 +44,22 @@ def redis_port(tmp_path_factory):
     if not shutil.which("redis-server"):
         pytest.fail("redis-server is missing: `make test` installs it (make cluster-deps)")
     port = free_port()
-    server = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
-                              stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path_factory.mktemp("redis")),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     client = redis.Redis(port=port)
     for _ in range(100):
         try:
@@ -65,8 +79,12 @@ def page(tmp_path) -> Page:
         pytest.fail(f"{CHROMIUM} is missing: `make browser` (or `make test`) installs Debian's chromium")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True,
-            viewport={"width": 1100, "height": 900})
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_FLAGS,
+            headless=True,
+            viewport={"width": 1100, "height": 900},
+        )
         context.set_default_timeout(WAIT_MS)
         yield context.pages[0] if context.pages else context.new_page()
         context.close()

@@ -2,6 +2,7 @@
 and slot, malformed bodies and wrong content types. Nothing may crash, leak a stack trace, echo
 markup, store an invalid slot value or change the knowledge store; afterwards the assistant still
 answers correctly."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,16 +27,36 @@ pytestmark = pytest.mark.server
 
 DOMAIN = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text())
 ODD_MESSAGES = {
-    "empty": "", "whitespace": " \t\n ", "12000 characters": "OEM or ODM? " * 1000, "nul": "MOQ\x00 for ODM?\x00",
-    "rtl": "\u202eMDO rof QOM\u202c \u05de\u05d4 \u05d4-MOQ?", "emoji": "🧸🧸 how many 🧸 for ODM? 🚀",
-    "spanish": "¿Cuál es el pedido mínimo para ODM?", "chinese": "ODM的最小起订量是多少？",
-    "sql": "'; DROP TABLE factors; -- what's the MOQ?", "sql union": "1 UNION SELECT * FROM comparison_cells",
-    "html": "<script>alert(1)</script> MOQ?", "img": "<img src=x onerror=alert(1)> lead time?",
+    "empty": "",
+    "whitespace": " \t\n ",
+    "12000 characters": "OEM or ODM? " * 1000,
+    "nul": "MOQ\x00 for ODM?\x00",
+    "rtl": "\u202eMDO rof QOM\u202c \u05de\u05d4 \u05d4-MOQ?",
+    "emoji": "🧸🧸 how many 🧸 for ODM? 🚀",
+    "spanish": "¿Cuál es el pedido mínimo para ODM?",
+    "chinese": "ODM的最小起订量是多少？",
+    "sql": "'; DROP TABLE factors; -- what's the MOQ?",
+    "sql union": "1 UNION SELECT * FROM comparison_cells",
+    "html": "<script>alert(1)</script> MOQ?",
+    "img": "<img src=x onerror=alert(1)> lead time?",
     "markdown": "**MOQ** [click](javascript:alert(1)) ![x](http://127.0.0.1/x.png)",
-    "template": "{{7*7}} ${7*7} %s %(x)s {0}", "json in text": '{"sender": "someone-else", "message": "hi"}',
+    "template": "{{7*7}} ${7*7} %s %(x)s {0}",
+    "json in text": '{"sender": "someone-else", "message": "hi"}',
 }
-BAD_VALUES = ["-5", 0, "1e309", "NaN", 10**30, "'; DROP TABLE factors; --", "<script>alert(1)</script>",
-              None, [], {"$ne": 1}, "OEM", "x" * 500]
+BAD_VALUES = [
+    "-5",
+    0,
+    "1e309",
+    "NaN",
+    10**30,
+    "'; DROP TABLE factors; --",
+    "<script>alert(1)</script>",
+    None,
+    [],
+    {"$ne": 1},
+    "OEM",
+    "x" * 500,
+]
 MARKUP = ("<script", "onerror", "javascript:", "Traceback", "Exception", "sqlalchemy")
 
 
@@ -60,8 +81,9 @@ def store_before(assistant):
 
 
 def post(assistant, body: bytes, content_type: str = "application/json") -> tuple[int, object]:
-    request = urllib.request.Request(f"{assistant.url}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": content_type})
+    request = urllib.request.Request(
+        f"{assistant.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": content_type}
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read())
@@ -106,9 +128,20 @@ def test_forged_payloads_store_no_invalid_values(assistant, store_before, intent
         assert slots["recommendation"] == recommend(profile, KnowledgeStore().snapshot()).model
 
 
-@pytest.mark.parametrize("message", ["/restart", "/session_start", "/back", "/nonexistent_intent",
-                                     '/inform{"order_quantity": ', "/inform{\"a\": 1}}}}", "/" * 500,
-                                     "/EXTERNAL_reminder", "/ask_recommendation"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "/restart",
+        "/session_start",
+        "/back",
+        "/nonexistent_intent",
+        '/inform{"order_quantity": ',
+        '/inform{"a": 1}}}}',
+        "/" * 500,
+        "/EXTERNAL_reminder",
+        "/ask_recommendation",
+    ],
+)
 def test_forged_commands_only_touch_the_senders_own_conversation(assistant, store_before, message):
     bystander = "bystander-" + uuid.uuid4().hex
     assistant.say(bystander, OPENING)
@@ -148,8 +181,10 @@ def test_malformed_bodies_are_refused(assistant, store_before, body):
     assert set(answer) == {"error"} and "Traceback" not in answer["error"]
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
-                                          "multipart/form-data; boundary=x", "application/xml"])
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml"],
+)
 def test_wrong_content_types_are_refused(assistant, store_before, content_type):
     status, answer = post(assistant, json.dumps({"sender": "x", "message": "hi"}).encode(), content_type)
     assert status == 415
@@ -160,8 +195,9 @@ def test_after_the_battery_the_assistant_answers_and_the_store_is_unchanged(assi
     reply = assistant.say("after-" + uuid.uuid4().hex, "What's the MOQ for ODM?")
     assert "50" in reply and "ODM" in reply
     sender = "after-" + uuid.uuid4().hex
-    recommendation = answer_questionnaire(lambda message: assistant.say(sender, message), ODM_BUYER,
-                                          assistant.say(sender, OPENING))
+    recommendation = answer_questionnaire(
+        lambda message: assistant.say(sender, message), ODM_BUYER, assistant.say(sender, OPENING)
+    )
     assert recommendation.startswith("I recommend **ODM**")
     assert assistant.slot(sender, "recommendation") == "ODM"
     assert (store_fingerprint(), KnowledgeStore().snapshot().checksum) == store_before

@@ -2,6 +2,7 @@
 a PostgreSQL tracker store and a Redis lock store behind nginx, all started here on loopback and
 stopped afterwards. 50 concurrent conversations alternate their turns between the two instances;
 every tracker must then hold every event, in order, once, and every recommendation must be right."""
+
 from __future__ import annotations
 
 import itertools
@@ -115,9 +116,11 @@ def test_concurrent_conversations_alternating_between_instances(instances):
     said_one, expected_one, elapsed_one = run_conversations(CONVERSATIONS, lambda i, turn: instances[0], "one")
     assert_conversations_right(instances, said_one, expected_one, table)
     messages = sum(map(len, said.values()))
-    print(f"\nThroughput, {CONVERSATIONS} concurrent conversations, {messages} messages: "
-          f"one instance {sum(map(len, said_one.values())) / elapsed_one:.1f} msg/s, "
-          f"two instances {messages / elapsed:.1f} msg/s")
+    print(
+        f"\nThroughput, {CONVERSATIONS} concurrent conversations, {messages} messages: "
+        f"one instance {sum(map(len, said_one.values())) / elapsed_one:.1f} msg/s, "
+        f"two instances {messages / elapsed:.1f} msg/s"
+    )
 
 
 def test_simultaneous_messages_to_one_conversation_are_serialised(instances):
@@ -145,8 +148,9 @@ def test_simultaneous_messages_to_one_conversation_are_serialised(instances):
         events = tracker["events"]
         second_user = [i for i, event in enumerate(events) if event["event"] == "user"][1]
         assert any(event["event"] == "bot" for event in events[:second_user])
-        assert events[second_user - 1].get("name") == "action_listen", \
+        assert events[second_user - 1].get("name") == "action_listen", (
             "the second message was handled while the first was still running"
+        )
         assert len(events_of(tracker, "session_started")) == 1
 
 
@@ -163,6 +167,7 @@ def test_nginx_round_robin_reaches_both_instances(cluster, instances):
 def test_nginx_limits_a_flooding_address(cluster):
     """nginx's limit_req refuses a flood from one address with 429 before it reaches Rasa (whose own
     limits are off here), and lets a steady client through."""
+
     def status(url: str) -> int:
         try:
             with urllib.request.urlopen(url, timeout=30) as response:

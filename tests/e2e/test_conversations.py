@@ -1,4 +1,5 @@
 """End-to-end: real action server + Rasa server with the trained model, conversations over REST."""
+
 from __future__ import annotations
 
 import random
@@ -15,6 +16,7 @@ from tests.support.project import built_store, nlu_examples
 
 pytestmark = pytest.mark.server
 
+
 def walk_questionnaire(assistant, sender: str, opening: str, answers: dict[str, str]) -> tuple[str, list[str]]:
     """`answer_questionnaire` over REST; returns the recommendation and the slots asked, in order."""
     asked: list[str] = []
@@ -28,32 +30,36 @@ def walk_questionnaire(assistant, sender: str, opening: str, answers: dict[str, 
     return answer_questionnaire(say, answers, say(opening)), asked
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("moq for odm?", [r"50-500 units", r"Minimum Order Quantity \(MOQ\)\" row"]),
-    ("What's the minimum order quantity for OEM factories?", [r"500-5000\+ units"]),
-    ("how lng does odm take", [r"2-4 weeks"]),
-    ("OEM development time?", [r"3-6 months"]),
-    ("who owns the design if I use ODM", [r"manufacturer owns the base design IP", r"customizations you add"]),
-    ("do i keep the IP with oem", [r"you \(the buyer\) own the IP"]),
-    ("which is riskier", [r"^\*\*OEM\*\* — Risk Level"]),
-    ("which one is cheaper to start", [r"\*\*ODM\*\* — Unit Cost: Lower initial cost"]),
-    ("which is better for a startup?", [r"ODM is the better fit"]),
-    ("what does ODM stand for", [r"Original Design Manufacturer"]),
-    ("show me the full comparison", [r"Design Ownership", r"Risk Level", r"all rows"]),
-    ("can I order just 100 pieces?", [r"100 units fits ODM"]),
-    ("I need them in 3 weeks, possible?", [r"ODM can make it", r"OEM \(3-6 months\): not realistic"]),
-    ("hello", [r"OEM", r"ODM"]),
-    ("what can you do?", [r"recommendation"]),
-    ("are you a bot?", [r"I'm a bot"]),
-])
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("moq for odm?", [r"50-500 units", r"Minimum Order Quantity \(MOQ\)\" row"]),
+        ("What's the minimum order quantity for OEM factories?", [r"500-5000\+ units"]),
+        ("how lng does odm take", [r"2-4 weeks"]),
+        ("OEM development time?", [r"3-6 months"]),
+        ("who owns the design if I use ODM", [r"manufacturer owns the base design IP", r"customizations you add"]),
+        ("do i keep the IP with oem", [r"you \(the buyer\) own the IP"]),
+        ("which is riskier", [r"^\*\*OEM\*\* — Risk Level"]),
+        ("which one is cheaper to start", [r"\*\*ODM\*\* — Unit Cost: Lower initial cost"]),
+        ("which is better for a startup?", [r"ODM is the better fit"]),
+        ("what does ODM stand for", [r"Original Design Manufacturer"]),
+        ("show me the full comparison", [r"Design Ownership", r"Risk Level", r"all rows"]),
+        ("can I order just 100 pieces?", [r"100 units fits ODM"]),
+        ("I need them in 3 weeks, possible?", [r"ODM can make it", r"OEM \(3-6 months\): not realistic"]),
+        ("hello", [r"OEM", r"ODM"]),
+        ("what can you do?", [r"recommendation"]),
+        ("are you a bot?", [r"I'm a bot"]),
+    ],
+)
 def test_factual_questions(assistant, sender, question, expected):
     reply = assistant.say(sender, question)
     for pattern in expected:
         assert re.search(pattern, reply, re.M), reply
 
 
-@pytest.mark.parametrize("message", ["book me a flight", "bitcoin price", "asdkjh qwpeoiru zmxnvb",
-                                     "tell me a joke", "x' OR 1=1; --"])
+@pytest.mark.parametrize(
+    "message", ["book me a flight", "bitcoin price", "asdkjh qwpeoiru zmxnvb", "tell me a joke", "x' OR 1=1; --"]
+)
 def test_out_of_scope_gets_what_we_cover_and_no_figures(assistant, sender, message):
     reply = assistant.say(sender, message)
     assert re.search(r"only help with", reply), reply
@@ -73,8 +79,14 @@ def test_odm_profile_with_a_digression_and_a_skip(assistant, sender):
     topic = asked_slot(first)
     digression = assistant.say(sender, "wait, what's the MOQ for OEM?")
     assert "500-5000+ units" in digression and asked_slot(digression) == topic
-    answers = {"own_design": "no design yet", "ip_importance": "not sure", "order_quantity": "about 200",
-               "weeks_to_launch": "in 4 weeks", "budget": "tight", "business_stage": "a new small business"}
+    answers = {
+        "own_design": "no design yet",
+        "ip_importance": "not sure",
+        "order_quantity": "about 200",
+        "weeks_to_launch": "in 4 weeks",
+        "budget": "tight",
+        "business_stage": "a new small business",
+    }
     reply, asked = walk_questionnaire(assistant, sender, answers[topic], answers)
     assert reply.startswith("I recommend **ODM**")
     assert "your 200 units fit ODM's 50-500 units MOQ" in reply and "weren't sure" in reply
@@ -91,9 +103,14 @@ def test_facts_volunteered_up_front_are_never_asked_again(assistant, sender):
 
 
 def test_oem_profile_then_why_what_if_summary_and_restart(assistant, sender):
-    answers = {"own_design": "yes, complete designs from our studio", "ip_importance": "crucial, our own character",
-               "order_quantity": "5000 units", "weeks_to_launch": "half a year", "budget": "healthy",
-               "business_stage": "established brand"}
+    answers = {
+        "own_design": "yes, complete designs from our studio",
+        "ip_importance": "crucial, our own character",
+        "order_quantity": "5000 units",
+        "weeks_to_launch": "half a year",
+        "budget": "healthy",
+        "business_stage": "established brand",
+    }
     reply, _ = walk_questionnaire(assistant, sender, "I'd like a recommendation for our new toy line", answers)
     assert reply.startswith("I recommend **OEM**") and assistant.slot(sender, "recommendation") == "OEM"
     why = assistant.say(sender, "why?")
@@ -139,8 +156,10 @@ def test_changed_source_cell_changes_the_answer_without_retraining(tmp_path):
 def test_any_sequence_of_buyer_messages_gets_a_reply_chosen_by_a_rule(assistant):
     """Random conversations of never-trained messages (in and out of scope): every message gets a
     reply and no turn falls through to Rasa's core fallback (no TEDPolicy behind the rules)."""
-    messages = sorted(nlu_examples(PROJECT_DIR / "tests" / "nlu" / "holdout.yml")
-                      | nlu_examples(PROJECT_DIR / "bench" / "out_of_scope.yml"))
+    messages = sorted(
+        nlu_examples(PROJECT_DIR / "tests" / "nlu" / "holdout.yml")
+        | nlu_examples(PROJECT_DIR / "bench" / "out_of_scope.yml")
+    )
     pick = random.Random(7)
     for conversation in range(12):
         sender = f"random-walk-{conversation}"

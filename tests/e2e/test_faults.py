@@ -1,6 +1,7 @@
 """Faults: the action server slow (stopped) or down (killed), the knowledge database locked or
 missing, and start-ups that must be refused. The buyer always gets HTTP 200 and a short polite
 reply, the log says what happened, and the dialogue carries on once the fault is gone."""
+
 from __future__ import annotations
 
 import json
@@ -93,8 +94,9 @@ def test_action_server_slow_or_down_gets_a_polite_reply_and_the_dialogue_recover
     os.kill(assistant.process.pid, signal.SIGCONT)  # the launcher restarts the action server
     wait_until(lambda: answers_health(port), "the restarted action server")
 
-    recommendation = answer_questionnaire(lambda message: assistant.say(sender, message), ODM_BUYER,
-                                          assistant.say(sender, ODM_BUYER[slot]))
+    recommendation = answer_questionnaire(
+        lambda message: assistant.say(sender, message), ODM_BUYER, assistant.say(sender, ODM_BUYER[slot])
+    )
     assert recommendation.startswith("I recommend **ODM**")
     log = assistant.log.read_text(errors="replace")
     assert "did not answer action 'validate_buyer_profile_form' within 5 s" in log
@@ -105,13 +107,20 @@ def test_action_server_slow_or_down_gets_a_polite_reply_and_the_dialogue_recover
 def test_action_server_refuses_requests_without_its_token(tmp_path):
     port = int(socket.create_server(("127.0.0.1", 0)).getsockname()[1])
     env = dict(os.environ, ACTION_SERVER_TOKEN="t" * 24)
-    server = subprocess.Popen([sys.executable, "-m", "rasa_runtime.action_server", "--port", str(port)],
-                              cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "rasa_runtime.action_server", "--port", str(port)],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_until(lambda: answers_health(port), "the action server")
-        for url, expected in [(f"http://127.0.0.1:{port}/actions", 401),
-                              (f"http://127.0.0.1:{port}/actions?token={'x' * 24}", 401),
-                              (f"http://127.0.0.1:{port}/actions?token={'t' * 24}", 200)]:
+        for url, expected in [
+            (f"http://127.0.0.1:{port}/actions", 401),
+            (f"http://127.0.0.1:{port}/actions?token={'x' * 24}", 401),
+            (f"http://127.0.0.1:{port}/actions?token={'t' * 24}", 200),
+        ]:
             try:
                 with urllib.request.urlopen(url, timeout=10) as response:
                     status = response.status
@@ -125,8 +134,11 @@ def test_action_server_refuses_requests_without_its_token(tmp_path):
 
 def test_cors_allows_only_the_chat_pages_origin(fault_assistant):
     def allowed_origin(origin: str) -> str | None:
-        request = urllib.request.Request(f"{fault_assistant.url}/webhooks/rest/webhook", method="OPTIONS",
-                                         headers={"Origin": origin, "Access-Control-Request-Method": "POST"})
+        request = urllib.request.Request(
+            f"{fault_assistant.url}/webhooks/rest/webhook",
+            method="OPTIONS",
+            headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.headers.get("Access-Control-Allow-Origin")
@@ -151,8 +163,7 @@ def store_copy(tmp_path, store_url):
 
 
 def test_knowledge_store_locked_or_missing_gets_a_polite_reply(tmp_path, store_copy):
-    assistant = start_assistant(tmp_path, {"DATABASE_URL": f"sqlite:///{store_copy}",
-                                           "ACTION_TIMEOUT_SECONDS": "60"})
+    assistant = start_assistant(tmp_path, {"DATABASE_URL": f"sqlite:///{store_copy}", "ACTION_TIMEOUT_SECONDS": "60"})
     try:
         question = "What's the MOQ for ODM?"
         assert "50" in assistant.say("store-" + uuid.uuid4().hex, question)
@@ -189,9 +200,14 @@ def refusal(tmp_path: Path, extra_env: dict, *arguments: str) -> str:
     env = {name: value for name, value in os.environ.items() if name != "RASA_API_TOKEN"}
     env["TRACKER_DB"] = str(tmp_path / "trackers.db")
     env.update(extra_env)
-    result = subprocess.run([sys.executable, "-m", "launcher.serve", "--rasa-port", "1",
-                             "--actions-port", "1", *arguments], cwd=PROJECT_DIR, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "launcher.serve", "--rasa-port", "1", "--actions-port", "1", *arguments],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     return result.stderr
@@ -202,17 +218,20 @@ def garbage(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("case, expected", [
-    ("model missing", "no trained model"),
-    ("model corrupt", "is corrupt"),
-    ("model elsewhere", "only from the local models folder"),
-    ("store corrupt", "run `make knowledge`"),
-    ("tracker store corrupt", "cannot be opened"),
-    ("tracker store unreachable", "cannot be opened"),
-    ("lock store unreachable", "cannot be reached"),
-    ("weak api token", "RASA_API_TOKEN is too weak"),
-    ("exposed action server without token", "ACTION_SERVER_TOKEN is"),
-])
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("model missing", "no trained model"),
+        ("model corrupt", "is corrupt"),
+        ("model elsewhere", "only from the local models folder"),
+        ("store corrupt", "run `make knowledge`"),
+        ("tracker store corrupt", "cannot be opened"),
+        ("tracker store unreachable", "cannot be opened"),
+        ("lock store unreachable", "cannot be reached"),
+        ("weak api token", "RASA_API_TOKEN is too weak"),
+        ("exposed action server without token", "ACTION_SERVER_TOKEN is"),
+    ],
+)
 def test_start_is_refused_with_a_clear_fix(tmp_path, case, expected):
     models = PROJECT_DIR / "models"
     corrupt_model = models / f"corrupt-{uuid.uuid4().hex}.tar.gz"
@@ -234,12 +253,22 @@ def test_start_is_refused_with_a_clear_fix(tmp_path, case, expected):
         corrupt_model.unlink(missing_ok=True)
 
 
-@pytest.mark.parametrize("body", [{"model_server": {"url": "http://127.0.0.1:9/model.tar.gz"}},
-                                  {"model_file": "models/oem-odm-advisor.tar.gz", "remote_storage": "aws"},
-                                  {"model_file": "/tmp/elsewhere.tar.gz"}, {"model_file": "models/../x.tar.gz"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"model_server": {"url": "http://127.0.0.1:9/model.tar.gz"}},
+        {"model_file": "models/oem-odm-advisor.tar.gz", "remote_storage": "aws"},
+        {"model_file": "/tmp/elsewhere.tar.gz"},
+        {"model_file": "models/../x.tar.gz"},
+    ],
+)
 def test_the_api_loads_models_only_from_the_local_folder(assistant, body):
-    request = urllib.request.Request(f"{assistant.url}/model?token={assistant.token}", method="PUT",
-                                     data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{assistant.url}/model?token={assistant.token}",
+        method="PUT",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 403

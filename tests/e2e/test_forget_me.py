@@ -2,6 +2,7 @@
 of the buyer is left (Rasa's tracker API and the database), nor their decision records and charts;
 "no" keeps everything; the web page's "Delete my data" menu item does it too; an operator's
 `make purge-trackers SENDER=...` does the same. The PostgreSQL cluster's case is in test_cluster.py."""
+
 from __future__ import annotations
 
 import os
@@ -20,6 +21,7 @@ from tests.support.trackers import DESIGN_ANSWER, stored_rows
 
 pytestmark = pytest.mark.server
 
+
 @pytest.fixture(scope="module")
 def forgetful(tmp_path_factory):
     folder = tmp_path_factory.mktemp("forget")
@@ -36,8 +38,9 @@ def user_texts(assistant, sender: str) -> list[str]:
 def recommended_buyer(assistant) -> str:
     """A buyer who went through the questionnaire, got a recommendation and a decision record."""
     sender = "forget-" + uuid.uuid4().hex
-    recommendation = answer_questionnaire(lambda message: assistant.say(sender, message), ODM_BUYER,
-                                          assistant.say(sender, OPENING))
+    recommendation = answer_questionnaire(
+        lambda message: assistant.say(sender, message), ODM_BUYER, assistant.say(sender, OPENING)
+    )
     assert "ODM" in recommendation
     assistant.say(sender, DESIGN_ANSWER)
     assistant.say(sender, "summary")
@@ -85,8 +88,14 @@ def test_an_operator_erases_one_conversation(forgetful):
     sender, other = recommended_buyer(forgetful), "other-" + uuid.uuid4().hex
     forgetful.say(other, "What's the MOQ for ODM?")
     env = dict(os.environ, TRACKER_DB_URL=forgetful.tracker_db_url)
-    result = subprocess.run([sys.executable, "-m", "operations.purge_trackers", "--sender", sender],
-                            cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "operations.purge_trackers", "--sender", sender],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert f"Deleted conversation {sender!r}" in result.stdout
     assert all(count == 0 for count in stored_rows(forgetful.tracker_db_url, sender).values())

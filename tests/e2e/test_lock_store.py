@@ -1,4 +1,5 @@
 """The atomic Redis lock store on a real redis-server: simultaneous tickets never collide."""
+
 from __future__ import annotations
 
 import threading

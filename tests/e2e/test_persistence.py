@@ -1,6 +1,7 @@
 """Persistence: conversations in the middle of the questionnaire survive SIGKILL of every process
 and a fresh start on the same SQL tracker store; a buyer returning within the session's expiry
 continues where they were, one returning later starts a new session that keeps their profile."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -40,11 +41,13 @@ def move_into_the_past(tracker_db, sender: str, minutes: float) -> None:
         connection.execute(
             "UPDATE events SET timestamp = timestamp - ?, "
             "data = json_set(data, '$.timestamp', json_extract(data, '$.timestamp') - ?) WHERE sender_id = ?",
-            (seconds, seconds, sender))
+            (seconds, seconds, sender),
+        )
 
 
 def continue_questionnaire(assistant, sender: str, reply: str, answered: list[str]) -> str:
     """Answers the rest; no question answered before the crash may come again."""
+
     def say(message: str) -> str:
         answer = assistant.say(sender, message)
         assert asked_slot(answer) not in answered, f"asked again after the restart: {answer!r}"

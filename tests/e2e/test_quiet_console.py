@@ -1,6 +1,7 @@
 """A quiet console: `make run` shows staged progress and the assistant's addresses, never third-party
 noise (deprecation warnings, TensorFlow's chatter, progress bars), which goes to build/logs/; a failing
 set-up step (launcher/step.py) shows its last lines and where its log is."""
+
 from __future__ import annotations
 
 import os
@@ -23,11 +24,22 @@ NOISE = ["DeprecationWarning", "Processed trackers", "Epochs:", "UserWarning", "
 
 def test_make_run_shows_stages_and_addresses_and_no_noise(tmp_path):
     rasa_port, actions_port = free_port(), free_port()
-    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), RASA_API_TOKEN=API_TOKEN,
-               TRACKER_DB_URL=f"sqlite:///{tmp_path / 'trackers.db'}")
+    env = dict(
+        os.environ,
+        RASA_PORT=str(rasa_port),
+        ACTIONS_PORT=str(actions_port),
+        RASA_API_TOKEN=API_TOKEN,
+        TRACKER_DB_URL=f"sqlite:///{tmp_path / 'trackers.db'}",
+    )
     console = tmp_path / "console.txt"
-    make = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=PROJECT_DIR, env=env,
-                            stdout=console.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    make = subprocess.Popen(
+        ["make", "--no-print-directory", "run"],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=console.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 400  # a stale model is retrained first (about a minute)
         while "Slack:" not in console.read_text(errors="replace"):
@@ -50,8 +62,12 @@ def test_make_run_shows_stages_and_addresses_and_no_noise(tmp_path):
 
 
 def step(tmp_path, *command: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "launcher.step", "Doing the thing",
-                           str(tmp_path / "step.log"), "--", *command], capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "launcher.step", "Doing the thing", str(tmp_path / "step.log"), "--", *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_a_step_hides_its_output_and_shows_it_when_it_fails(tmp_path):

@@ -2,6 +2,7 @@
 another buyer is answered; a client address is limited whatever sender ids it uses, and a forged
 X-Forwarded-For does not help; socket.io and Slack floods get a polite "slow down" reply, while
 socket.io reconnects and Slack's retries are not counted. Limits kept in Redis are shared."""
+
 from __future__ import annotations
 
 import asyncio
@@ -27,22 +28,33 @@ QUESTION = "What's the MOQ for ODM?"
 
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory, fake_slack):
-    running = start_assistant(tmp_path_factory.mktemp("limited"), {
-        "RATE_LIMIT_CONVERSATION": f"{CONVERSATION_LIMIT} per 30 seconds",
-        "RATE_LIMIT_ADDRESS": f"{ADDRESS_LIMIT} per minute",
-        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_BASE_URL": fake_slack.url})
+    running = start_assistant(
+        tmp_path_factory.mktemp("limited"),
+        {
+            "RATE_LIMIT_CONVERSATION": f"{CONVERSATION_LIMIT} per 30 seconds",
+            "RATE_LIMIT_ADDRESS": f"{ADDRESS_LIMIT} per minute",
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_BASE_URL": fake_slack.url,
+        },
+    )
     yield running
     stop_assistant(running)
 
 
-def post_from(assistant, address: str, sender: str, message: str, headers: dict | None = None
-              ) -> tuple[int, dict, object]:
+def post_from(
+    assistant, address: str, sender: str, message: str, headers: dict | None = None
+) -> tuple[int, dict, object]:
     """POST to the REST webhook from a loopback `address` (127.0.0.0/8): status, headers, JSON body."""
     host, port = assistant.url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=60, source_address=(address, 0))
     try:
-        connection.request("POST", "/webhooks/rest/webhook", json.dumps({"sender": sender, "message": message}),
-                           {"Content-Type": "application/json", **(headers or {})})
+        connection.request(
+            "POST",
+            "/webhooks/rest/webhook",
+            json.dumps({"sender": sender, "message": message}),
+            {"Content-Type": "application/json", **(headers or {})},
+        )
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), json.loads(response.read() or b"null")
     finally:
@@ -70,19 +82,24 @@ def test_a_flooding_conversation_gets_429s_while_another_buyer_is_answered(limit
     assert statuses == [200] * CONVERSATION_LIMIT + [429] * (30 - CONVERSATION_LIMIT)
     for _status, headers, body in flood_results[CONVERSATION_LIMIT:]:
         assert 1 <= int(headers["Retry-After"]) <= 60  # the address limit (per minute) refuses some too
-        assert body == {"error": "too many messages; wait before sending more",
-                        "retry_after": int(headers["Retry-After"])}
+        assert body == {
+            "error": "too many messages; wait before sending more",
+            "retry_after": int(headers["Retry-After"]),
+        }
     user_events = [event for event in limited.tracker(flooder)["events"] if event["event"] == "user"]
     assert len(user_events) == CONVERSATION_LIMIT  # refused messages never reach the tracker store
 
 
 def test_an_address_is_limited_whatever_sender_ids_it_uses(limited):
-    statuses = [post_from(limited, "127.0.0.5", "rotating-" + uuid.uuid4().hex, QUESTION)[0]
-                for _ in range(ADDRESS_LIMIT + 2)]
+    statuses = [
+        post_from(limited, "127.0.0.5", "rotating-" + uuid.uuid4().hex, QUESTION)[0] for _ in range(ADDRESS_LIMIT + 2)
+    ]
     assert statuses == [200] * ADDRESS_LIMIT + [429, 429]
     # No trusted proxy is configured: a forged X-Forwarded-For changes nothing.
-    assert post_from(limited, "127.0.0.5", "forged-" + uuid.uuid4().hex, QUESTION,
-                     {"X-Forwarded-For": "203.0.113.9"})[0] == 429
+    assert (
+        post_from(limited, "127.0.0.5", "forged-" + uuid.uuid4().hex, QUESTION, {"X-Forwarded-For": "203.0.113.9"})[0]
+        == 429
+    )
     assert post_from(limited, "127.0.0.6", "other-" + uuid.uuid4().hex, QUESTION)[0] == 200
 
 
@@ -147,8 +164,9 @@ async def socketio_replies(assistant, session_id: str, messages: list[str], reco
 
 
 def test_a_socketio_flood_gets_a_polite_reply_and_reconnects_do_not_count(limited):
-    texts = asyncio.run(socketio_replies(limited, uuid.uuid4().hex, [QUESTION] * (CONVERSATION_LIMIT + 2),
-                                         reconnects_after=2))
+    texts = asyncio.run(
+        socketio_replies(limited, uuid.uuid4().hex, [QUESTION] * (CONVERSATION_LIMIT + 2), reconnects_after=2)
+    )
     assert all("50" in text for text in texts[:CONVERSATION_LIMIT]), texts
     assert texts[CONVERSATION_LIMIT:] == [SLOW_DOWN, SLOW_DOWN]
 
@@ -159,9 +177,15 @@ def test_a_slack_flood_gets_a_polite_reply_and_retries_do_not_count(limited, fak
     assert send_event(limited, direct_message(channel, user, QUESTION), first).status_code == 200
     posts = fake_slack.wait_for("chat.postMessage", channel, 1)
     for retry in range(1, 4):  # Slack's retries of the first event: acknowledged, neither answered nor counted
-        assert send_event(limited, direct_message(channel, user, QUESTION), first,
-                          headers={"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
-                          ).status_code == 200
+        assert (
+            send_event(
+                limited,
+                direct_message(channel, user, QUESTION),
+                first,
+                headers={"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"},
+            ).status_code
+            == 200
+        )
     for _ in range(CONVERSATION_LIMIT):
         count = len(posts)
         send_event(limited, direct_message(channel, user, QUESTION))

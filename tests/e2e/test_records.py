@@ -1,6 +1,7 @@
 """Charts and decision records: stored in the tracker database (real SQLite), served by the running
 assistant at unguessable URLs, deleted with their conversation, and the record page printed to PDF by
 the real headless browser."""
+
 from __future__ import annotations
 
 import io
@@ -23,6 +24,7 @@ LINK = re.compile(r"\]\((?P<url>[^)\s]*/records/[A-Za-z0-9_-]+)\)")
 
 
 # ------------------------------------------------------------------ against the running assistant
+
 
 def recommended(assistant, sender: str) -> list[dict]:
     """Answers the questionnaire as an OEM buyer; returns the REST messages of the recommendation turn."""
@@ -75,8 +77,11 @@ def test_recommendation_is_one_message_with_feedback_and_record_buttons(assistan
     recommendation = [m for m in messages if "I recommend" in (m.get("text") or "")]
     assert len(recommendation) == 1 and recommendation[0]["text"].startswith("I recommend **OEM**")
     assert "Was this helpful?" in recommendation[0]["text"] and "doc v" in recommendation[0]["text"]
-    assert [b["payload"] for b in recommendation[0]["buttons"]] == ["/feedback_helpful", "/feedback_unhelpful",
-                                                                   "/ask_summary"]
+    assert [b["payload"] for b in recommendation[0]["buttons"]] == [
+        "/feedback_helpful",
+        "/feedback_unhelpful",
+        "/ask_summary",
+    ]
     status, thanks = assistant.send(sender, "/feedback_unhelpful")
     assert status == 200 and "noted" in thanks[0]["text"]
     assert assistant.slot(sender, "feedback") == "not helpful"
@@ -122,8 +127,9 @@ def test_records_and_charts_survive_a_restart(tmp_path):
 
 @pytest.mark.server
 def test_streamed_rest_replies_keep_each_text_whole(assistant, sender):
-    reply = requests.post(f"{assistant.url}/webhooks/rest/webhook?stream=true", timeout=30,
-                          json={"sender": sender, "message": "summary"})
+    reply = requests.post(
+        f"{assistant.url}/webhooks/rest/webhook?stream=true", timeout=30, json={"sender": sender, "message": "summary"}
+    )
     messages = [json.loads(line) for line in reply.text.splitlines() if line.strip()]
     assert len(messages) == 1 and messages[0]["text"].startswith("# OEM/ODM decision record")
     assert "\n\n## Source\n" in messages[0]["text"]

@@ -1,5 +1,6 @@
 """`make report` after real conversations with the running assistant (tests/actions/test_report.py
 checks its exact counts on generated conversations)."""
+
 from __future__ import annotations
 
 import re
@@ -23,6 +24,7 @@ def test_report_after_real_conversations_mentions_the_recommendation_and_feedbac
     printed = run_report(f"sqlite:///{assistant.log.parent / 'trackers.db'}")
     # the session's assistant may hold thousands of conversations: "1,857"
     recommended = re.search(
-        r"Recommendations: reached in ([\d,]+) of [\d,]+ conversations .*: OEM ([\d,]+), ODM ([\d,]+)", printed)
+        r"Recommendations: reached in ([\d,]+) of [\d,]+ conversations .*: OEM ([\d,]+), ODM ([\d,]+)", printed
+    )
     assert recommended and as_int(recommended[1]) >= 1 and as_int(recommended[2]) >= 1, printed
     assert as_int(re.search(r"👍 helpful ([\d,]+)", printed)[1]) >= 1, printed

@@ -5,6 +5,7 @@
 sends another message. Rasa handles one conversation's messages in the order they arrive, so once the
 reply to that later message is in, any reply to the earlier event (or to a duplicate of it) is too.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,12 +37,19 @@ from tests.support.slack import (
 
 pytestmark = pytest.mark.server
 
+
 @pytest.fixture(scope="module")
 def slack_assistant(tmp_path_factory, fake_slack):
     """The real servers with Slack on, talking to the fake Web API, charts linked at PUBLIC_BASE_URL."""
-    running = start_assistant(tmp_path_factory.mktemp("slack"), {
-        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_BASE_URL": fake_slack.url, "PUBLIC_BASE_URL": PUBLIC_BASE_URL})
+    running = start_assistant(
+        tmp_path_factory.mktemp("slack"),
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_BASE_URL": fake_slack.url,
+            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        },
+    )
     yield running
     stop_assistant(running)
 
@@ -70,9 +78,17 @@ def test_without_both_secrets_slack_is_off_and_the_other_channels_run(tmp_path):
 
 
 def test_url_verification_echoes_the_challenge(slack_assistant):
-    reply = signed_post(slack_assistant, json.dumps(
-        {"token": "unused", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
-         "type": "url_verification"}).encode(), "application/json")
+    reply = signed_post(
+        slack_assistant,
+        json.dumps(
+            {
+                "token": "unused",
+                "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+                "type": "url_verification",
+            }
+        ).encode(),
+        "application/json",
+    )
     assert reply.status_code == 200
     assert reply.json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
 
@@ -92,15 +108,34 @@ def test_direct_message_is_answered_once_with_the_right_figures_in_slack_markdow
 def test_channel_mention_is_answered_in_its_thread(slack_assistant, fake_slack):
     channel, user = new_id("C"), new_id("U")
     ts = f"{time.time():.6f}"
-    send_event(slack_assistant, {"type": "app_mention", "channel": channel, "user": user, "ts": ts,
-                                 "event_ts": ts, "text": f"<@{BOT_USER}> how long does OEM take?"})
+    send_event(
+        slack_assistant,
+        {
+            "type": "app_mention",
+            "channel": channel,
+            "user": user,
+            "ts": ts,
+            "event_ts": ts,
+            "text": f"<@{BOT_USER}> how long does OEM take?",
+        },
+    )
     answer = fake_slack.wait_for("chat.postMessage", channel, 1)[0]
     assert answer["thread_ts"] == ts
     assert "*OEM:* Longer (3-6 months for prototyping + production)" in answer["text"]
 
     later = f"{time.time():.6f}"
-    send_event(slack_assistant, {"type": "app_mention", "channel": channel, "user": user, "ts": later,
-                                 "thread_ts": ts, "event_ts": later, "text": f"<@{BOT_USER}> moq for odm?"})
+    send_event(
+        slack_assistant,
+        {
+            "type": "app_mention",
+            "channel": channel,
+            "user": user,
+            "ts": later,
+            "thread_ts": ts,
+            "event_ts": later,
+            "text": f"<@{BOT_USER}> moq for odm?",
+        },
+    )
     assert fake_slack.wait_for("chat.postMessage", channel, 2)[1]["thread_ts"] == ts
 
 
@@ -114,12 +149,18 @@ def test_quick_replies_are_buttons_and_a_click_answers_and_shows_the_choice(slac
     assert buttons["500 to 5,000"]["value"] == "about 2000 units"
 
     message = {"type": "message", "ts": "1700000000.000100", "text": question["text"], "blocks": question["blocks"]}
-    click = {"type": "block_actions", "trigger_id": new_id("trigger."), "user": {"id": user},
-             "channel": {"id": channel, "name": "directmessage"}, "message": message,
-             "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
-             "actions": [{**buttons["500 to 5,000"], "block_id": "b1", "action_ts": f"{time.time():.6f}"}]}
-    reply = signed_post(slack_assistant, urlencode({"payload": json.dumps(click)}).encode(),
-                        "application/x-www-form-urlencoded")
+    click = {
+        "type": "block_actions",
+        "trigger_id": new_id("trigger."),
+        "user": {"id": user},
+        "channel": {"id": channel, "name": "directmessage"},
+        "message": message,
+        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
+        "actions": [{**buttons["500 to 5,000"], "block_id": "b1", "action_ts": f"{time.time():.6f}"}],
+    }
+    reply = signed_post(
+        slack_assistant, urlencode({"payload": json.dumps(click)}).encode(), "application/x-www-form-urlencoded"
+    )
     assert reply.status_code == 200
     next_question = fake_slack.wait_for("chat.postMessage", channel, 2)[1]
     assert "When do you need the toys ready" in next_question["text"]
@@ -130,8 +171,7 @@ def test_quick_replies_are_buttons_and_a_click_answers_and_shows_the_choice(slac
 
 
 @pytest.mark.parametrize("forgery", ["bad signature", "stale timestamp", "no signature"])
-def test_unsigned_forged_or_stale_requests_are_rejected_before_anything_runs(slack_assistant, fake_slack,
-                                                                                forgery):
+def test_unsigned_forged_or_stale_requests_are_rejected_before_anything_runs(slack_assistant, fake_slack, forgery):
     channel, user = new_id("D"), new_id("U")
     body = event_callback(direct_message(channel, user, "What's the MOQ for ODM?"))
     if forgery == "bad signature":
@@ -139,8 +179,12 @@ def test_unsigned_forged_or_stale_requests_are_rejected_before_anything_runs(sla
     elif forgery == "stale timestamp":
         reply = signed_post(slack_assistant, body, "application/json", timestamp=int(time.time()) - 10 * 60)
     else:
-        reply = requests.post(f"{slack_assistant.url}/webhooks/slack/webhook", data=body, timeout=30,
-                              headers={"Content-Type": "application/json"})
+        reply = requests.post(
+            f"{slack_assistant.url}/webhooks/slack/webhook",
+            data=body,
+            timeout=30,
+            headers={"Content-Type": "application/json"},
+        )
     assert reply.status_code == 401
     assert len(answered_once_then(slack_assistant, fake_slack, channel, user)) == 1
 
@@ -150,8 +194,9 @@ def test_retries_of_an_event_never_produce_a_second_reply(slack_assistant, fake_
     event = direct_message(channel, user, "What's the MOQ for ODM?")
     assert send_event(slack_assistant, event, event_id).status_code == 200
     for number, reason in enumerate(RETRY_REASONS, start=1):
-        retry = send_event(slack_assistant, event, event_id,
-                           headers={"X-Slack-Retry-Num": str(number), "X-Slack-Retry-Reason": reason})
+        retry = send_event(
+            slack_assistant, event, event_id, headers={"X-Slack-Retry-Num": str(number), "X-Slack-Retry-Reason": reason}
+        )
         assert retry.status_code == 200 and retry.headers.get("X-Slack-No-Retry") == "1"
     posts = answered_once_then(slack_assistant, fake_slack, channel, user)
     assert len(posts) == 2 and "50-500 units" in posts[0]["text"]
@@ -159,16 +204,20 @@ def test_retries_of_an_event_never_produce_a_second_reply(slack_assistant, fake_
 
 def test_a_retry_whose_first_delivery_never_arrived_is_answered(slack_assistant, fake_slack):
     channel, user = new_id("D"), new_id("U")
-    send_event(slack_assistant, direct_message(channel, user, "What's the MOQ for ODM?"),
-               headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    send_event(
+        slack_assistant,
+        direct_message(channel, user, "What's the MOQ for ODM?"),
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
     assert "50-500 units" in fake_slack.wait_for("chat.postMessage", channel, 1)[0]["text"]
 
 
 def test_messages_from_bots_and_from_the_app_itself_are_ignored(slack_assistant, fake_slack):
     channel, user = new_id("D"), new_id("U")
     from_itself = direct_message(channel, BOT_USER, "*Minimum Order Quantity (MOQ)*", bot_id="BADVISOR")
-    from_a_bot = direct_message(channel, new_id("U"), "What's the MOQ for ODM?", bot_id=new_id("B"),
-                                subtype="bot_message")
+    from_a_bot = direct_message(
+        channel, new_id("U"), "What's the MOQ for ODM?", bot_id=new_id("B"), subtype="bot_message"
+    )
     for event in (from_itself, from_a_bot):
         assert send_event(slack_assistant, event).status_code == 200
     assert len(answered_once_then(slack_assistant, fake_slack, channel, user)) == 1
@@ -235,5 +284,7 @@ async def test_without_a_public_address_a_chart_reply_is_its_text_alone(fake_sla
     await replies.send_response(channel, {"image": "/charts/abc.png"})
     await replies.send_response(channel, {"text": "[Open the printable record](/records/abc)"})
     posts = fake_slack.calls_to("chat.postMessage", channel)
-    assert [(post["text"], post.get("blocks")) for post in posts] == [("Totals:\n\n*OEM* cheaper", None),
-                                                                      ("Open the printable record", None)]
+    assert [(post["text"], post.get("blocks")) for post in posts] == [
+        ("Totals:\n\n*OEM* cheaper", None),
+        ("Open the printable record", None),
+    ]

@@ -1,6 +1,7 @@
 """Supervision by the launcher (launcher/serve.py): servers die with it however it dies, a taken port is
 named with the process holding it, and a crash-looping action server is restarted with a growing pause
 while Rasa keeps answering politely, until it recovers or the launcher gives up."""
+
 from __future__ import annotations
 
 import os
@@ -50,8 +51,11 @@ def test_servers_die_with_a_killed_launcher_and_the_next_start_is_clean(tmp_path
     os.kill(assistant.process.pid, signal.SIGKILL)
     assistant.process.wait()
     killed = time.monotonic()
-    wait_until(lambda: not any(port_in_use("127.0.0.1", port) for port in ports)
-               and not any(running(pid) for pid in servers), "the servers to end", timeout=15)
+    wait_until(
+        lambda: not any(port_in_use("127.0.0.1", port) for port in ports) and not any(running(pid) for pid in servers),
+        "the servers to end",
+        timeout=15,
+    )
     print(f"\nBoth servers ended {time.monotonic() - killed:.1f} s after the launcher was killed")
 
     again = start_assistant(tmp_path, ports=ports)
@@ -66,9 +70,24 @@ def test_a_taken_port_is_named_with_its_process_instead_of_a_bind_error(tmp_path
     holder = hold_port(port)
     try:
         env = dict(os.environ, TRACKER_DB_URL=f"sqlite:///{tmp_path / 'trackers.db'}")
-        result = subprocess.run([sys.executable, "-m", "launcher.serve", "--rasa-port",
-                                 str(port), "--actions-port", str(free_port()), "--logs", str(tmp_path)],
-                                cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "launcher.serve",
+                "--rasa-port",
+                str(port),
+                "--actions-port",
+                str(free_port()),
+                "--logs",
+                str(tmp_path),
+            ],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         holder.close()
     assert result.returncode == 2, result.stdout + result.stderr
@@ -86,8 +105,9 @@ def test_a_crash_looping_action_server_is_restarted_with_back_off_while_rasa_ans
         wait_until(lambda: not port_in_use("127.0.0.1", port), "the killed action server's port to close")
         holder = hold_port(port)  # every restart now fails at once: the port is taken
         try:
-            wait_until(lambda: "attempt 3 of 8" in assistant.log.read_text(errors="replace"), "three restarts",
-                       timeout=60)
+            wait_until(
+                lambda: "attempt 3 of 8" in assistant.log.read_text(errors="replace"), "three restarts", timeout=60
+            )
             for _ in range(3):
                 status, replies = assistant.send("crash-" + uuid.uuid4().hex, MOQ_QUESTION)
                 assert status == 200 and [reply.get("text") for reply in replies] == [ACTION_UNAVAILABLE]

@@ -1,4 +1,5 @@
 """The web chat page in a real headless browser (Debian's chromium, driven by Playwright)."""
+
 from __future__ import annotations
 
 import re
@@ -13,9 +14,13 @@ pytestmark = pytest.mark.server
 
 # The questionnaire in the order it asks (domain.yml), each question with the quick reply to click.
 QUICK_REPLIES_OF_AN_OEM_BUYER = [
-    ("How many units", "500 to 5,000"), ("When do you need the toys ready", "In 6 months or more"),
-    ("own design", "Yes, our own design"), ("intellectual property", "Crucial"), ("budget", "Comfortable"),
-    ("startup or small business", "Startup / small business")]
+    ("How many units", "500 to 5,000"),
+    ("When do you need the toys ready", "In 6 months or more"),
+    ("own design", "Yes, our own design"),
+    ("intellectual property", "Crucial"),
+    ("budget", "Comfortable"),
+    ("startup or small business", "Startup / small business"),
+]
 
 
 def test_page_says_what_the_assistant_is_for_and_loads_everything_from_our_server(page, assistant):
@@ -26,7 +31,8 @@ def test_page_says_what_the_assistant_is_for_and_loads_everything_from_our_serve
     intro = page.locator(".intro")
     expect(intro).to_contain_text("choose between OEM")
     expect(intro.locator("li")).to_have_text(
-        ["What's the MOQ for ODM?", "How long does OEM take?", "Help me choose between OEM and ODM"])
+        ["What's the MOQ for ODM?", "How long does OEM take?", "Help me choose between OEM and ODM"]
+    )
     assert [url for url in escaped if urlparse(url).netloc != urlparse(assistant.url).netloc] == []
 
 
@@ -102,7 +108,8 @@ def test_full_comparison_is_one_message_drawn_as_a_table(page, assistant, snapsh
     expect(table.locator("th")).to_have_text(["Factor", "OEM", "ODM"])
     expect(table.locator("tbody tr")).to_have_count(len(snapshot.factors))
     expect(table.locator("tbody tr").first.locator("td").first).to_have_text(
-        next(iter(snapshot.factors.values())).row_label)
+        next(iter(snapshot.factors.values())).row_label
+    )
     ask(page, "What's the MOQ for ODM?")  # once its answer is in, any second part of the table would be too
     expect(replies(page).nth(2)).to_contain_text("50-500 units")
     expect(replies(page)).to_have_count(3)

@@ -1,5 +1,6 @@
 """The real servers for end-to-end tests: start launcher.serve on free ports, talk to it over the REST
 channel and the HTTP API, find its action server process."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,9 @@ class Assistant:
 
     def send(self, sender: str, message, timeout: float = 30) -> tuple[int, list]:
         body = json.dumps({"sender": sender, "message": message}).encode()
-        request = urllib.request.Request(f"{self.url}/webhooks/rest/webhook", data=body,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, json.loads(response.read() or b"[]")
@@ -52,29 +54,47 @@ class Assistant:
         return "\n".join(p for p in parts if p)
 
     def tracker(self, sender: str) -> dict:
-        with urllib.request.urlopen(f"{self.url}/conversations/{sender}/tracker?token={self.token}",
-                                    timeout=10) as response:
+        with urllib.request.urlopen(
+            f"{self.url}/conversations/{sender}/tracker?token={self.token}", timeout=10
+        ) as response:
             return json.loads(response.read())
 
     def slot(self, sender: str, name: str):
         return self.tracker(sender)["slots"].get(name)
 
 
-def start_assistant(tmp_path: Path, extra_env: dict | None = None, ports: tuple[int, int] | None = None
-                    ) -> Assistant:
+def start_assistant(tmp_path: Path, extra_env: dict | None = None, ports: tuple[int, int] | None = None) -> Assistant:
     """Start launcher.serve on free ports (or Rasa's and the action server's `ports`) with its own
     tracker database and logs; wait until it answers."""
     if not MODEL.is_file():
         pytest.fail(f"no trained model at {MODEL}: `make test` trains it first")
     rasa_port, actions_port = ports or (free_port(), free_port())
     # TRACKER_DB_URL, not TRACKER_DB: a developer's .env could set the URL, which wins over TRACKER_DB.
-    env = dict(os.environ, RASA_API_TOKEN=API_TOKEN, TRACKER_DB_URL=f"sqlite:///{tmp_path / 'trackers.db'}",
-               **{**NO_LIMITS, **(extra_env or {})})  # machine speed; test_rate_limit.py tests the limits
+    env = dict(
+        os.environ,
+        RASA_API_TOKEN=API_TOKEN,
+        TRACKER_DB_URL=f"sqlite:///{tmp_path / 'trackers.db'}",
+        **{**NO_LIMITS, **(extra_env or {})},
+    )  # machine speed; test_rate_limit.py tests the limits
     log = tmp_path / "assistant.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "launcher.serve", "--rasa-port", str(rasa_port),
-         "--actions-port", str(actions_port), "--logs", str(tmp_path)],
-        cwd=PROJECT_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "launcher.serve",
+            "--rasa-port",
+            str(rasa_port),
+            "--actions-port",
+            str(actions_port),
+            "--logs",
+            str(tmp_path),
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{rasa_port}"
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:

@@ -1,4 +1,5 @@
 """The web chat page in Debian's chromium, driven by Playwright: where it is, and how a buyer uses the chat."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,14 @@ from advisor.paths import PROJECT_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 WAIT_MS = 30_000  # how long to wait for the assistant's reply to appear, not a performance bound
 
 

@@ -1,5 +1,6 @@
 """Helpers for the reliability tests: answer the questionnaire by what it asks, find and kill the
 real server processes, and check that a tracker holds only valid profile values."""
+
 from __future__ import annotations
 
 import math
@@ -13,24 +14,44 @@ from advisor.vocabulary import PROFILE_SLOTS
 
 OPENING = "OEM or ODM for me?"
 QUESTION_PATTERNS = {
-    "own_design": r"own design", "ip_importance": r"intellectual property", "order_quantity": r"how many units",
-    "weeks_to_launch": r"when do you need", "budget": r"budget", "business_stage": r"startup or small business",
+    "own_design": r"own design",
+    "ip_importance": r"intellectual property",
+    "order_quantity": r"how many units",
+    "weeks_to_launch": r"when do you need",
+    "budget": r"budget",
+    "business_stage": r"startup or small business",
 }
-ODM_BUYER = {"own_design": "no design yet", "ip_importance": "not important", "order_quantity": "about 200",
-             "weeks_to_launch": "in 4 weeks", "budget": "tight", "business_stage": "a new small business"}
-OEM_BUYER = {"own_design": "yes, we have our own design", "ip_importance": "owning the IP is crucial",
-             "order_quantity": "about 5000 units", "weeks_to_launch": "in 8 months",
-             "budget": "our budget is healthy", "business_stage": "we are an established brand"}
+ODM_BUYER = {
+    "own_design": "no design yet",
+    "ip_importance": "not important",
+    "order_quantity": "about 200",
+    "weeks_to_launch": "in 4 weeks",
+    "budget": "tight",
+    "business_stage": "a new small business",
+}
+OEM_BUYER = {
+    "own_design": "yes, we have our own design",
+    "ip_importance": "owning the IP is crucial",
+    "order_quantity": "about 5000 units",
+    "weeks_to_launch": "in 8 months",
+    "budget": "our budget is healthy",
+    "business_stage": "we are an established brand",
+}
 CATEGORICAL_VALUES = {
-    "own_design": {"yes", "no"}, "ip_importance": {"high", "low"}, "budget": {"limited", "healthy"},
+    "own_design": {"yes", "no"},
+    "ip_importance": {"high", "low"},
+    "budget": {"limited", "healthy"},
     "business_stage": {"startup", "growing", "established"},
 }
 
 
 def asked_slot(reply: str) -> str | None:
     """The profile slot a bot reply asks about (the last question in it), or None."""
-    found = [(match.start(), slot) for slot, pattern in QUESTION_PATTERNS.items()
-             for match in re.finditer(pattern, reply, re.I)]
+    found = [
+        (match.start(), slot)
+        for slot, pattern in QUESTION_PATTERNS.items()
+        for match in re.finditer(pattern, reply, re.I)
+    ]
     return max(found)[1] if found and "I recommend" not in reply else None
 
 

@@ -1,5 +1,6 @@
 """The project's files and commands as tests use them: a freshly built knowledge store, NLU examples,
 the rasa command and `make report`'s command."""
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,11 @@ def built_store(folder: Path) -> str:
 def nlu_examples(path: Path) -> set[str]:
     """The example sentences of a Rasa NLU YAML file, lower-cased, entity annotations removed."""
     lines = path.read_text(encoding="utf-8").lower().splitlines()
-    return {re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip()[2:].strip()) for line in lines
-            if line.strip().startswith("- ") and not line.strip().startswith("- intent")}
+    return {
+        re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip()[2:].strip())
+        for line in lines
+        if line.strip().startswith("- ") and not line.strip().startswith("- intent")
+    }
 
 
 def rasa(*args: str) -> subprocess.CompletedProcess:
@@ -35,7 +39,11 @@ def rasa(*args: str) -> subprocess.CompletedProcess:
 
 
 def run_report(url: str, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "operations.usage_report", "--db", url, *args],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "operations.usage_report", "--db", url, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout

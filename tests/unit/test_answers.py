@@ -1,4 +1,5 @@
 """Factual answers: the right row for a buyer's words (typos included), figures only from the store."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,15 +7,25 @@ import pytest
 from advisor.replies import answers
 
 
-@pytest.mark.parametrize("question, factor", [
-    ("moq?", "moq"), ("min order qty odm", "moq"), ("minimun order for oem", "moq"),
-    ("how lng does odm take", "development_time"), ("lead time difference", "development_time"),
-    ("wait, what's the MOQ for OEM?", "moq"), ("who owns the design if I use ODM", "design_ownership"),
-    ("do I keep the intellectual property", "design_ownership"), ("which is riskier", "risk"),
-    ("which is cheaper", "unit_cost"), ("how much can I customise", "customization"),
-    ("which is better for a startup?", "best_for"), ("price per peice", "unit_cost"),
-    ("oem or odm for an established label?", "best_for"),  # an audience of the Best For row, no row word
-])
+@pytest.mark.parametrize(
+    "question, factor",
+    [
+        ("moq?", "moq"),
+        ("min order qty odm", "moq"),
+        ("minimun order for oem", "moq"),
+        ("how lng does odm take", "development_time"),
+        ("lead time difference", "development_time"),
+        ("wait, what's the MOQ for OEM?", "moq"),
+        ("who owns the design if I use ODM", "design_ownership"),
+        ("do I keep the intellectual property", "design_ownership"),
+        ("which is riskier", "risk"),
+        ("which is cheaper", "unit_cost"),
+        ("how much can I customise", "customization"),
+        ("which is better for a startup?", "best_for"),
+        ("price per peice", "unit_cost"),
+        ("oem or odm for an established label?", "best_for"),  # an audience of the Best For row, no row word
+    ],
+)
 def test_questions_find_their_row(snapshot, question, factor):
     assert answers.best_factor(question, snapshot) == factor
 
@@ -23,10 +34,16 @@ def test_entity_value_wins_over_text(snapshot):
     assert answers.best_factor("tell me", snapshot, ["lead time"]) == "development_time"
 
 
-@pytest.mark.parametrize("text, models", [
-    ("moq for odm", ["ODM"]), ("OEM vs ODM", ["OEM", "ODM"]), ("0dm lead time", ["ODM"]),
-    ("original equipment manufacturer", ["OEM"]), ("what about cost", []),
-])
+@pytest.mark.parametrize(
+    "text, models",
+    [
+        ("moq for odm", ["ODM"]),
+        ("OEM vs ODM", ["OEM", "ODM"]),
+        ("0dm lead time", ["ODM"]),
+        ("original equipment manufacturer", ["OEM"]),
+        ("what about cost", []),
+    ],
+)
 def test_models_named(text, models):
     assert answers.models_in(text) == models
 
@@ -42,15 +59,24 @@ def test_both_models_when_none_named(snapshot):
     assert "3-6 months" in reply and "2-4 weeks" in reply
 
 
-@pytest.mark.parametrize("question, factor, winner", [
-    ("which is riskier", "risk", "OEM"), ("which is safer", "risk", "ODM"),
-    ("which is cheaper", "unit_cost", "ODM"), ("which is faster", "development_time", "ODM"),
-    ("which is more flexible", "customization", "OEM"),
-    ("which is cheaper per unit", "unit_cost", "OEM"), ("which is cheaper at scale", "unit_cost", "OEM"),
-    ("is OEM more expensive per unit", "unit_cost", "ODM"), ("which costs less to start with", "unit_cost", "ODM"),
-    ("which has the lower initial cost", "unit_cost", "ODM"), ("which is cheaper in bulk", "unit_cost", "OEM"),
-    ("which is cheaper at large volumes", "unit_cost", "OEM"), ("which is cheaper up front", "unit_cost", "ODM"),
-])
+@pytest.mark.parametrize(
+    "question, factor, winner",
+    [
+        ("which is riskier", "risk", "OEM"),
+        ("which is safer", "risk", "ODM"),
+        ("which is cheaper", "unit_cost", "ODM"),
+        ("which is faster", "development_time", "ODM"),
+        ("which is more flexible", "customization", "OEM"),
+        ("which is cheaper per unit", "unit_cost", "OEM"),
+        ("which is cheaper at scale", "unit_cost", "OEM"),
+        ("is OEM more expensive per unit", "unit_cost", "ODM"),
+        ("which costs less to start with", "unit_cost", "ODM"),
+        ("which has the lower initial cost", "unit_cost", "ODM"),
+        ("which is cheaper in bulk", "unit_cost", "OEM"),
+        ("which is cheaper at large volumes", "unit_cost", "OEM"),
+        ("which is cheaper up front", "unit_cost", "ODM"),
+    ],
+)
 def test_comparative_questions_name_the_model_from_structured_levels(snapshot, question, factor, winner):
     assert answers.answer_factor(snapshot, factor, [], question)[0].startswith(f"**{winner}**")
 
@@ -79,8 +105,9 @@ def test_overview_has_every_row(snapshot):
     assert all(row.row_label in reply for row in snapshot.factors.values())
 
 
-@pytest.mark.parametrize("quantity, fits", [(100, "fits ODM"), (500, "fits OEM and ODM"),
-                                            (3000, "fits OEM"), (20, "outside both")])
+@pytest.mark.parametrize(
+    "quantity, fits", [(100, "fits ODM"), (500, "fits OEM and ODM"), (3000, "fits OEM"), (20, "outside both")]
+)
 def test_order_size_feasibility(snapshot, quantity, fits):
     assert fits in answers.answer_quantity_feasibility(snapshot, quantity)
 
@@ -94,40 +121,55 @@ def test_launch_time_feasibility_says_by_how_much(snapshot):
 
 # ----------------------------------------------------------------- kinds of message buyers write (issue: understanding)
 
-@pytest.mark.parametrize("text, models", [
-    ("a toy the factory already makes, just in our colours", ["ODM"]),
-    ("they'd build it to our CAD files", ["OEM"]),
-    ("a white-label plush from their catalogue", ["ODM"]),
-    ("made to our own specifications", ["OEM"]),
-    ("what about cost", []),
-])
+
+@pytest.mark.parametrize(
+    "text, models",
+    [
+        ("a toy the factory already makes, just in our colours", ["ODM"]),
+        ("they'd build it to our CAD files", ["OEM"]),
+        ("a white-label plush from their catalogue", ["ODM"]),
+        ("made to our own specifications", ["OEM"]),
+        ("what about cost", []),
+    ],
+)
 def test_models_described_rather_than_named(text, models):
     assert answers.models_described(text) == models
 
 
-@pytest.mark.parametrize("question, factor", [
-    ("turnaround gap between the two?", "development_time"), ("OEM suits which kind of company?", "best_for"),
-    ("do the changes I pay for on an ODM toy belong to me?", "design_ownership"),
-    ("per-unit at volume, who wins?", "unit_cost"), ("quickest route to market?", "development_time"),
-    ("we're no longer a small shop, which fits?", None),
-])
+@pytest.mark.parametrize(
+    "question, factor",
+    [
+        ("turnaround gap between the two?", "development_time"),
+        ("OEM suits which kind of company?", "best_for"),
+        ("do the changes I pay for on an ODM toy belong to me?", "design_ownership"),
+        ("per-unit at volume, who wins?", "unit_cost"),
+        ("quickest route to market?", "development_time"),
+        ("we're no longer a small shop, which fits?", None),
+    ],
+)
 def test_short_comparisons_find_their_row(snapshot, question, factor):
     assert answers.best_factor(question, snapshot) == factor
 
 
 def test_rows_listed_together_are_all_answered(snapshot):
     assert answers.factors_listed("OEM v ODM: MOQ, lead time and risk please", snapshot) == [
-        "moq", "development_time", "risk"]
+        "moq",
+        "development_time",
+        "risk",
+    ]
     assert answers.factors_listed("what's the MOQ for ODM?", snapshot) == []
 
 
-@pytest.mark.parametrize("question, topic, row", [
-    ("is it legal to put my brand on an ODM toy?", "legality", "Design Ownership"),
-    ("what defect rate do OEM factories have?", "quality", "Risk Level"),
-    ("does ODM include EN71 testing?", "certification", "Risk Level"),
-    ("is Shenzhen Fun Toys a reliable OEM?", "factory", "Best For"),
-    ("how much is sea freight for an ODM order?", "shipping", "Development Time"),
-])
+@pytest.mark.parametrize(
+    "question, topic, row",
+    [
+        ("is it legal to put my brand on an ODM toy?", "legality", "Design Ownership"),
+        ("what defect rate do OEM factories have?", "quality", "Risk Level"),
+        ("does ODM include EN71 testing?", "certification", "Risk Level"),
+        ("is Shenzhen Fun Toys a reliable OEM?", "factory", "Best For"),
+        ("how much is sea freight for an ODM order?", "shipping", "Development Time"),
+    ],
+)
 def test_questions_next_door_to_the_table_say_so_and_give_what_is_related(snapshot, question, topic, row):
     found = answers.not_covered_topic(question)
     assert found.key == topic
@@ -159,18 +201,24 @@ def test_quotes_with_a_higher_oem_unit_price_say_there_is_no_break_even():
     assert breakeven is None and "No break-even" in reply and "ODM's quote is cheaper at every quantity" in reply
 
 
-@pytest.mark.parametrize("question, rows", [
-    ("ODM: faster and lower-MOQ, right?", ["development_time", "moq"]),
-    ("who owns what, and how much control do I get?", ["design_ownership", "customization"]),
-])
+@pytest.mark.parametrize(
+    "question, rows",
+    [
+        ("ODM: faster and lower-MOQ, right?", ["development_time", "moq"]),
+        ("who owns what, and how much control do I get?", ["design_ownership", "customization"]),
+    ],
+)
 def test_several_rows_in_one_question(snapshot, question, rows):
     assert answers.factors_listed(question, snapshot) == rows
 
 
-@pytest.mark.parametrize("text, facts", [
-    ("we're no longer a tiny shop—which model suits?", {"business_stage": "established"}),
-    ("zero budget for r&d. oem or odm?", {"budget": "limited"}),
-])
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        ("we're no longer a tiny shop—which model suits?", {"business_stage": "established"}),
+        ("zero budget for r&d. oem or odm?", {"budget": "limited"}),
+    ],
+)
 def test_which_model_with_a_fact_is_a_situation(snapshot, text, facts):
     assert answers.situation_in(text, answers.best_factor(text, snapshot), snapshot) == facts
 
@@ -184,18 +232,26 @@ def test_downsides_and_upsides_are_read_off_the_cells(snapshot):
     assert answers.asks_sides("pros and cons of each?") is None  # the whole comparison instead
 
 
-@pytest.mark.parametrize("text", ["For our plush line, give me the MOQ and lead time.",
-                                  "Kindly outline the customisation available under OEM.",
-                                  "We should like to know which model is quicker"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "For our plush line, give me the MOQ and lead time.",
+        "Kindly outline the customisation available under OEM.",
+        "We should like to know which model is quicker",
+    ],
+)
 def test_requests_are_questions(text):
     assert answers.is_question(text)
 
 
-@pytest.mark.parametrize("text, checked", [
-    ("is ODM the route where we pick from the factory's existing catalogue?", ("ODM", "ODM")),
-    ("isn't OEM when the factory's existing design gets our logo?", ("OEM", "ODM")),
-    ("is OEM cheaper when we have our own design?", None),  # a comparison, not a check of the name
-])
+@pytest.mark.parametrize(
+    "text, checked",
+    [
+        ("is ODM the route where we pick from the factory's existing catalogue?", ("ODM", "ODM")),
+        ("isn't OEM when the factory's existing design gets our logo?", ("OEM", "ODM")),
+        ("is OEM cheaper when we have our own design?", None),  # a comparison, not a check of the name
+    ],
+)
 def test_a_name_checked_against_a_description(snapshot, text, checked):
     assert answers.model_checked(text) == checked
     if checked:
@@ -203,10 +259,13 @@ def test_a_name_checked_against_a_description(snapshot, text, checked):
         assert reply.startswith("Yes" if checked[0] == checked[1] else "No, that's ODM")
 
 
-@pytest.mark.parametrize("text, topic", [
-    ("which alibaba sellers or factories are best for puzzles?", "factory"),
-    ("would making them in Indonesia be quicker?", "countries"),
-    ("what RRP should we set for the plush?", "profit"),
-])
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("which alibaba sellers or factories are best for puzzles?", "factory"),
+        ("would making them in Indonesia be quicker?", "countries"),
+        ("what RRP should we set for the plush?", "profit"),
+    ],
+)
 def test_more_subjects_next_door(text, topic):
     assert answers.not_covered_topic(text).key == topic

@@ -4,6 +4,7 @@ never saw the training data or the answer code.
 A batch the team has already fixed against no longer measures understanding; it stays here as a
 regression test. No blind sentence, nor a near copy, may enter the training data or the rules.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,10 @@ NEAR_COPY = 90  # rapidfuzz ratio (0-100) at which two sentences count as the sa
 MIN_WORDS = 8  # shorter questions ("what's the difference between OEM and ODM?") are everyone's words
 # Training sentences written on 2026-11-24, before any blind batch existed (git log -S), that a blind
 # writer happened to phrase almost the same way: coincidences, not copies.
-WRITTEN_BEFORE_THE_BLIND_SET = {"what's the difference between oem and odm",
-                                "what's the smallest order an odm factory accepts"}
+WRITTEN_BEFORE_THE_BLIND_SET = {
+    "what's the difference between oem and odm",
+    "what's the smallest order an odm factory accepts",
+}
 TRAINING_FILES = [*sorted((PROJECT_DIR / "data").rglob("*.yml"))]
 
 
@@ -48,8 +51,19 @@ def test_there_is_a_blind_set_of_every_kind():
     cases = load_batches(sorted(p for p in BLIND_DIR.iterdir() if p.is_dir()))
     kinds = {case["kind"] for case, _, _ in cases}
     assert len(cases) >= 300 and sum(dialogue for _, dialogue, _ in cases) >= 15
-    assert {"described", "situation", "answer_and_question", "volunteered", "distractor_numbers", "context",
-            "quotes", "not_covered", "bad_input_recovery", "short_compare", "negation"} <= kinds
+    assert {
+        "described",
+        "situation",
+        "answer_and_question",
+        "volunteered",
+        "distractor_numbers",
+        "context",
+        "quotes",
+        "not_covered",
+        "bad_input_recovery",
+        "short_compare",
+        "negation",
+    } <= kinds
 
 
 def test_no_blind_sentence_or_near_copy_is_in_the_training_data_or_rules():

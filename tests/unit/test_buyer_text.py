@@ -1,4 +1,5 @@
 """Reading buyer facts out of free text: quantities, deadlines, dates, quotes, and answers to questions."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,25 +20,52 @@ from advisor.understanding.buyer_text import (
 TODAY = date(2026, 11, 24)
 
 
-@pytest.mark.parametrize("text, asked, expected", [
-    ("about 200", True, 200), ("5k", True, 5000), ("two thousand", True, 2000), ("2,000 units", False, 2000),
-    ("100 plushies with my logo", False, 100), ("5k pcs", False, 5000), ("1.5k", True, 1500),
-    ("a few hundred", True, 300), ("we need 300", False, 300), ("actually make it 2,000 units", False, 2000),
-    ("twenty five hundred", True, 2500), ("in 3 weeks", True, None), ("$5,000", True, None),
-    ("by March 1", True, None), ("in 2027", True, None), ("2000", True, 2000), ("version 2 of the toy", False, None),
-])
+@pytest.mark.parametrize(
+    "text, asked, expected",
+    [
+        ("about 200", True, 200),
+        ("5k", True, 5000),
+        ("two thousand", True, 2000),
+        ("2,000 units", False, 2000),
+        ("100 plushies with my logo", False, 100),
+        ("5k pcs", False, 5000),
+        ("1.5k", True, 1500),
+        ("a few hundred", True, 300),
+        ("we need 300", False, 300),
+        ("actually make it 2,000 units", False, 2000),
+        ("twenty five hundred", True, 2500),
+        ("in 3 weeks", True, None),
+        ("$5,000", True, None),
+        ("by March 1", True, None),
+        ("in 2027", True, None),
+        ("2000", True, 2000),
+        ("version 2 of the toy", False, None),
+    ],
+)
 def test_quantities(text, asked, expected):
     assert parse_quantity(text, asked=asked) == expected
 
 
-@pytest.mark.parametrize("text, weeks", [
-    ("in 4 weeks", 4), ("6 months", 26), ("half a year", 26), ("in 10 days", 10 / 7), ("a year", 52),
-    ("two months", 52 / 12 * 2), ("asap", 1), ("no rush", 52), ("next month", 52 / 12),
-    ("by March 1", (date(2027, 3, 1) - TODAY).days / 7),
-    ("by the end of january", (date(2027, 1, 31) - TODAY).days / 7),
-    ("by christmas", (date(2026, 12, 25) - TODAY).days / 7), ("2027-02-01", (date(2027, 2, 1) - TODAY).days / 7),
-    ("we have 8 wks", 8), ("nothing about time", None),
-])
+@pytest.mark.parametrize(
+    "text, weeks",
+    [
+        ("in 4 weeks", 4),
+        ("6 months", 26),
+        ("half a year", 26),
+        ("in 10 days", 10 / 7),
+        ("a year", 52),
+        ("two months", 52 / 12 * 2),
+        ("asap", 1),
+        ("no rush", 52),
+        ("next month", 52 / 12),
+        ("by March 1", (date(2027, 3, 1) - TODAY).days / 7),
+        ("by the end of january", (date(2027, 1, 31) - TODAY).days / 7),
+        ("by christmas", (date(2026, 12, 25) - TODAY).days / 7),
+        ("2027-02-01", (date(2027, 2, 1) - TODAY).days / 7),
+        ("we have 8 wks", 8),
+        ("nothing about time", None),
+    ],
+)
 def test_weeks_to_launch(text, weeks):
     result = parse_weeks(text, TODAY)
     assert result == pytest.approx(weeks, abs=0.01) if weeks is not None else result is None
@@ -48,43 +76,46 @@ def test_a_past_date_is_reported_not_stored():
     assert "weeks_to_launch" not in extraction.facts and "already passed" in extraction.problem
 
 
-@pytest.mark.parametrize("text, asked, expected", [
-    ("no design yet", "own_design", {"own_design": "no"}),
-    ("yes, complete designs from our studio", "own_design", {"own_design": "yes"}),
-    ("yep", "own_design", {"own_design": "yes"}),
-    ("not important", "ip_importance", {"ip_importance": "low"}),
-    ("crucial", "ip_importance", {"ip_importance": "high"}),
-    ("nope", "ip_importance", {"ip_importance": "low"}),
-    ("tight", "budget", {"budget": "limited"}),
-    ("healthy", "budget", {"budget": "healthy"}),
-    ("high", "budget", {"budget": "healthy"}),
-    ("we can spend a lot", "budget", {"budget": "healthy"}),
-    ("quite restricted", "budget", {"budget": "limited"}),
-    ("between 100 and 200", "order_quantity", {"order_quantity": 200}),  # "and" is not "a d(ay)"
-    ("in a fortnight", "weeks_to_launch", {"weeks_to_launch": 2.0}),
-    ("not yet", "own_design", {"own_design": "no"}),
-    ("we'd use one of yours", "own_design", {"own_design": "no"}),
-    ("meh", "ip_importance", {"ip_importance": "low"}),
-    ("a mid-sized company", "business_stage", {"business_stage": "growing"}),
-    ("first time seller", "business_stage", {"business_stage": "startup"}),
-    ("a large retailer", "business_stage", {"business_stage": "established"}),
-    ("our budget is pretty low", None, {"budget": "limited"}),
-    ("it isn't big", "budget", {"budget": "limited"}),
-    ("a new small business", "business_stage", {"business_stage": "startup"}),
-    ("established brand", "business_stage", {"business_stage": "established"}),
-    ("skip", "budget", {"budget": "unsure"}),
-    ("not sure", "order_quantity", {"order_quantity": "unsure"}),
-    ("what's the MOQ for OEM?", "budget", {}),
-    ("we have been selling for 10 years", "business_stage", {"business_stage": "established"}),
-    ("we need exclusivity", "ip_importance", {"ip_importance": "high"}),
-    ("IP isn't a big deal for us", "ip_importance", {"ip_importance": "low"}),
-    ("I don't know", "own_design", {"own_design": "unsure"}),
-    ("our budget is not tight", "budget", {"budget": "healthy"}),
-    ("somewhat important", "ip_importance", {"ip_importance": "low"}),
-    ("just an idea so far", "own_design", {"own_design": "no"}),
-    ("we have a prototype", "own_design", {"own_design": "yes"}),
-    ("in a couple of months", "weeks_to_launch", {"weeks_to_launch": 8.67}),
-])
+@pytest.mark.parametrize(
+    "text, asked, expected",
+    [
+        ("no design yet", "own_design", {"own_design": "no"}),
+        ("yes, complete designs from our studio", "own_design", {"own_design": "yes"}),
+        ("yep", "own_design", {"own_design": "yes"}),
+        ("not important", "ip_importance", {"ip_importance": "low"}),
+        ("crucial", "ip_importance", {"ip_importance": "high"}),
+        ("nope", "ip_importance", {"ip_importance": "low"}),
+        ("tight", "budget", {"budget": "limited"}),
+        ("healthy", "budget", {"budget": "healthy"}),
+        ("high", "budget", {"budget": "healthy"}),
+        ("we can spend a lot", "budget", {"budget": "healthy"}),
+        ("quite restricted", "budget", {"budget": "limited"}),
+        ("between 100 and 200", "order_quantity", {"order_quantity": 200}),  # "and" is not "a d(ay)"
+        ("in a fortnight", "weeks_to_launch", {"weeks_to_launch": 2.0}),
+        ("not yet", "own_design", {"own_design": "no"}),
+        ("we'd use one of yours", "own_design", {"own_design": "no"}),
+        ("meh", "ip_importance", {"ip_importance": "low"}),
+        ("a mid-sized company", "business_stage", {"business_stage": "growing"}),
+        ("first time seller", "business_stage", {"business_stage": "startup"}),
+        ("a large retailer", "business_stage", {"business_stage": "established"}),
+        ("our budget is pretty low", None, {"budget": "limited"}),
+        ("it isn't big", "budget", {"budget": "limited"}),
+        ("a new small business", "business_stage", {"business_stage": "startup"}),
+        ("established brand", "business_stage", {"business_stage": "established"}),
+        ("skip", "budget", {"budget": "unsure"}),
+        ("not sure", "order_quantity", {"order_quantity": "unsure"}),
+        ("what's the MOQ for OEM?", "budget", {}),
+        ("we have been selling for 10 years", "business_stage", {"business_stage": "established"}),
+        ("we need exclusivity", "ip_importance", {"ip_importance": "high"}),
+        ("IP isn't a big deal for us", "ip_importance", {"ip_importance": "low"}),
+        ("I don't know", "own_design", {"own_design": "unsure"}),
+        ("our budget is not tight", "budget", {"budget": "healthy"}),
+        ("somewhat important", "ip_importance", {"ip_importance": "low"}),
+        ("just an idea so far", "own_design", {"own_design": "no"}),
+        ("we have a prototype", "own_design", {"own_design": "yes"}),
+        ("in a couple of months", "weeks_to_launch", {"weeks_to_launch": 8.67}),
+    ],
+)
 def test_answers_to_the_asked_question(text, asked, expected):
     assert extract_facts(text, asked=asked, today=TODAY).facts == expected
 
@@ -101,9 +132,14 @@ def test_unrelated_words_do_not_fill_facts_when_nothing_is_asked():
     assert extract_facts("what is the moq for oem", today=TODAY).facts == {}
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("-5", "negative"), ("0", "at least one unit"), ("50000000", "more than"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("-5", "negative"),
+        ("0", "at least one unit"),
+        ("50000000", "more than"),
+    ],
+)
 def test_invalid_quantities_are_explained(text, problem):
     extraction = extract_facts(text, asked="order_quantity", today=TODAY)
     assert "order_quantity" not in extraction.facts and problem in extraction.problem
@@ -127,13 +163,16 @@ def test_quote_without_break_even():
     assert break_even_quantity(comparison.quotes["OEM"], comparison.quotes["ODM"]) is None
 
 
-@pytest.mark.parametrize("text, message", [
-    ("OEM: $8,000 + -$2.10/unit, ODM: $500 + $3.40/unit", "negative"),
-    ("OEM: $8,000 + $0/unit, ODM: $500 + $3.40/unit", "zero"),
-    ("OEM: $8,000 tooling, ODM: $500 + $3.40/unit", "per-unit price"),
-    ("OEM: $8,000 + $2/unit, ODM: €500 + €3.40/unit", "mix currencies"),
-    ("OEM costs $8,000 + $2/unit", "both quotes"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("OEM: $8,000 + -$2.10/unit, ODM: $500 + $3.40/unit", "negative"),
+        ("OEM: $8,000 + $0/unit, ODM: $500 + $3.40/unit", "zero"),
+        ("OEM: $8,000 tooling, ODM: $500 + $3.40/unit", "per-unit price"),
+        ("OEM: $8,000 + $2/unit, ODM: €500 + €3.40/unit", "mix currencies"),
+        ("OEM costs $8,000 + $2/unit", "both quotes"),
+    ],
+)
 def test_invalid_quotes_get_a_clear_message(text, message):
     with pytest.raises(QuoteError, match=message):
         parse_quotes(text)
@@ -141,88 +180,109 @@ def test_invalid_quotes_get_a_clear_message(text, message):
 
 # ----------------------------------------------------------------- kinds of message buyers write (issue: understanding)
 
-@pytest.mark.parametrize("text, asked, expected", [
-    # counts of other things are not order sizes, past spans are not deadlines
-    ("we own 14 boutiques and want the ODM minimum", None, {}),
-    ("started in 2012, how does ODM work", None, {"business_stage": "established"}),
-    ("2 product managers and 4 engineers here", "order_quantity", {}),
-    ("we've had 6 years on etsy", "weeks_to_launch", {"business_stage": "established"}),
-    ("about 800 pieces, we have 30 retail partners", "order_quantity", {"order_quantity": 800}),
-    ("launch 4 months from now, trading for 11 years", None,
-     {"weeks_to_launch": 17.33, "business_stage": "established"}),
-    # volunteered answers in everyday words
-    ("cash for the tooling is no problem", None, {"budget": "healthy"}),
-    ("honestly couldn't care less who holds the ip", None, {"ip_importance": "low"}),
-    ("yass", "own_design", {"own_design": "yes"}),
-    ("12 wks", "weeks_to_launch", {"weeks_to_launch": 12}),
-    ("deffo crucial", "ip_importance", {"ip_importance": "high"}),
-    ("a long-established label", "business_stage", {"business_stage": "established"}),
-    ("two and a half thousand", "order_quantity", {"order_quantity": 2500}),
-    ("twelve hundred", "order_quantity", {"order_quantity": 1200}),
-    ("between 200-400", "order_quantity", {"order_quantity": 400}),
-    # negations flip the fact instead of matching its keyword
-    ("we are not a startup any more", None, {"business_stage": "established"}),
-    ("no one on our team designs", None, {"own_design": "no"}),
-    ("owning the mold isn't important to us", None, {"ip_importance": "low"}),
-    ("we're in no hurry", None, {"weeks_to_launch": 52}),
-    ("we never pick stock designs, it's all ours", None, {"own_design": "yes"}),
-    ("deadlines don't matter; protecting our ip really does", None, {"ip_importance": "high"}),
-    ("we don't have any budget for moulds", None, {"budget": "limited"}),
-    # a polarity word outside the topic's own words decides; a protected patent still counts
-    ("ip protection really isn't a big deal here", None, {"ip_importance": "low"}),
-    ("ip protection is vital", None, {"ip_importance": "high"}),
-    ("our patented character", None, {"ip_importance": "high", "own_design": "yes"}),
-    ("we'd rather not spend anything on r&d", None, {"budget": "limited"}),
-    # limits on the order count as its size
-    ("no more than 150 this time", None, {"order_quantity": 150}),
-    # "X or Y months" is one span, and a said time wins over "no rush"
-    ("no hurry, we'd launch in 5 or 6 months", None, {"weeks_to_launch": 26}),
-    # a young company is not established; the factory's own designs are no design of ours
-    ("we started in 2024 and have 3 people", None, {}),
-    ("happy to go with one of the supplier's stock designs", None, {"own_design": "no"}),
-    ("we're a toy label with finished drawings", None, {"own_design": "yes"}),
-    # asked something else, a number without its unit noun is no order size
-    ("roughly 8", "business_stage", {}),
-])
+
+@pytest.mark.parametrize(
+    "text, asked, expected",
+    [
+        # counts of other things are not order sizes, past spans are not deadlines
+        ("we own 14 boutiques and want the ODM minimum", None, {}),
+        ("started in 2012, how does ODM work", None, {"business_stage": "established"}),
+        ("2 product managers and 4 engineers here", "order_quantity", {}),
+        ("we've had 6 years on etsy", "weeks_to_launch", {"business_stage": "established"}),
+        ("about 800 pieces, we have 30 retail partners", "order_quantity", {"order_quantity": 800}),
+        (
+            "launch 4 months from now, trading for 11 years",
+            None,
+            {"weeks_to_launch": 17.33, "business_stage": "established"},
+        ),
+        # volunteered answers in everyday words
+        ("cash for the tooling is no problem", None, {"budget": "healthy"}),
+        ("honestly couldn't care less who holds the ip", None, {"ip_importance": "low"}),
+        ("yass", "own_design", {"own_design": "yes"}),
+        ("12 wks", "weeks_to_launch", {"weeks_to_launch": 12}),
+        ("deffo crucial", "ip_importance", {"ip_importance": "high"}),
+        ("a long-established label", "business_stage", {"business_stage": "established"}),
+        ("two and a half thousand", "order_quantity", {"order_quantity": 2500}),
+        ("twelve hundred", "order_quantity", {"order_quantity": 1200}),
+        ("between 200-400", "order_quantity", {"order_quantity": 400}),
+        # negations flip the fact instead of matching its keyword
+        ("we are not a startup any more", None, {"business_stage": "established"}),
+        ("no one on our team designs", None, {"own_design": "no"}),
+        ("owning the mold isn't important to us", None, {"ip_importance": "low"}),
+        ("we're in no hurry", None, {"weeks_to_launch": 52}),
+        ("we never pick stock designs, it's all ours", None, {"own_design": "yes"}),
+        ("deadlines don't matter; protecting our ip really does", None, {"ip_importance": "high"}),
+        ("we don't have any budget for moulds", None, {"budget": "limited"}),
+        # a polarity word outside the topic's own words decides; a protected patent still counts
+        ("ip protection really isn't a big deal here", None, {"ip_importance": "low"}),
+        ("ip protection is vital", None, {"ip_importance": "high"}),
+        ("our patented character", None, {"ip_importance": "high", "own_design": "yes"}),
+        ("we'd rather not spend anything on r&d", None, {"budget": "limited"}),
+        # limits on the order count as its size
+        ("no more than 150 this time", None, {"order_quantity": 150}),
+        # "X or Y months" is one span, and a said time wins over "no rush"
+        ("no hurry, we'd launch in 5 or 6 months", None, {"weeks_to_launch": 26}),
+        # a young company is not established; the factory's own designs are no design of ours
+        ("we started in 2024 and have 3 people", None, {}),
+        ("happy to go with one of the supplier's stock designs", None, {"own_design": "no"}),
+        ("we're a toy label with finished drawings", None, {"own_design": "yes"}),
+        # asked something else, a number without its unit noun is no order size
+        ("roughly 8", "business_stage", {}),
+    ],
+)
 def test_kinds_of_buyer_facts(text, asked, expected):
     facts = extract_facts(text, asked=asked, today=TODAY).facts
     assert facts == pytest.approx(expected, abs=0.01)
 
 
-@pytest.mark.parametrize("text, weeks", [
-    ("on shelves by mid-march", (date(2027, 3, 15) - TODAY).days / 7),
-    ("the first week of june", (date(2027, 6, 7) - TODAY).days / 7),
-    ("a 3-month window", 13), ("launch on 14/02/2027", (date(2027, 2, 14) - TODAY).days / 7),
-    ("we can't wait months", 4), ("early april", (date(2027, 4, 7) - TODAY).days / 7),
-])
+@pytest.mark.parametrize(
+    "text, weeks",
+    [
+        ("on shelves by mid-march", (date(2027, 3, 15) - TODAY).days / 7),
+        ("the first week of june", (date(2027, 6, 7) - TODAY).days / 7),
+        ("a 3-month window", 13),
+        ("launch on 14/02/2027", (date(2027, 2, 14) - TODAY).days / 7),
+        ("we can't wait months", 4),
+        ("early april", (date(2027, 4, 7) - TODAY).days / 7),
+    ],
+)
 def test_dates_buyers_write(text, weeks):
     assert parse_weeks(text, TODAY) == pytest.approx(weeks, abs=0.01)
 
 
-@pytest.mark.parametrize("text, oem, odm", [
-    ("OEM quoted $3.20/pc with $6k tooling; ODM $2.80 each + $400 setup", (6000, 3.2), (400, 2.8)),
-    ("$12,000 moulds @ $0.90 (OEM) vs $0 setup @ $1.40 (ODM)", (12000, 0.9), (0, 1.4)),
-    ("Setup is 4,000 dollars + 1.20 per unit at the OEM plant; the ODM one is 600 dollars + 1.80 per unit",
-     (4000, 1.2), (600, 1.8)),
-    ("OEM - 9k tooling, 0.75/pc. ODM - 1k setup, 1.15/pc. we'd order 6000", (9000, 0.75), (1000, 1.15)),
-    ("oem: mould 2500, unit 1,10 € | odm: setup 300, unit 1,60 €", (2500, 1.1), (300, 1.6)),
-    # an order size before the first name is not a figure of the quotes
-    ("For 3,000 pcs: OEM mould $4,000 at $2.00 a piece, ODM setup $250 at $2.90 a piece", (4000, 2.0), (250, 2.9)),
-    ("for a 700-unit batch: oem 5000 tooling + 1/unit; odm 400 setup + 1.80/unit", (5000, 1.0), (400, 1.8)),
-    # "unit" labels the figure after it; cents; a shared price; a fixed cost in its own cell
-    ("oem tooling 4000 usd unit 1.5 | odm setup 900 unit 2.25", (4000, 1.5), (900, 2.25)),
-    ("OEM wants 80 cents a unit plus a 5,000 dollar mould, ODM 1.30 a unit and 150 dollars setup",
-     (5000, 0.8), (150, 1.3)),
-    ("OEM and ODM both charge $3/unit; OEM adds $2,000 tooling, ODM $200 setup", (2000, 3.0), (200, 3.0)),
-    ("OEM | mould 7,000 | 0.95/pc ; ODM | setup 500 | 1.60/pc", (7000, 0.95), (500, 1.6)),
-    # a decimal before a unit noun is a price; a fixed cost's label is not the next amount's
-    ("OEM: 3500 mould / 1.10 unit. ODM: 250 setup / 1.75 unit.", (3500, 1.1), (250, 1.75)),
-    ("ODM: 2k setup, 5 bucks a piece. OEM: 7.5k tooling, 3 bucks.", (7500, 3.0), (2000, 5.0)),
-    # a shared price said first; labels before their figures; "at $X tooling"; an order size among prices
-    ("Both came back at $1.80 a unit, but OEM wants $3,000 tooling and ODM $300 setup", (3000, 1.8), (300, 1.8)),
-    ("mould 12k / unit 2.00 (OEM) vs setup 1k / unit 2.90 (ODM)", (12000, 2.0), (1000, 2.9)),
-    ("OEM at $9k tooling and $1.10/unit, ODM at $800 + $1.70/unit, totals at 4,000?", (9000, 1.1), (800, 1.7)),
-])
+@pytest.mark.parametrize(
+    "text, oem, odm",
+    [
+        ("OEM quoted $3.20/pc with $6k tooling; ODM $2.80 each + $400 setup", (6000, 3.2), (400, 2.8)),
+        ("$12,000 moulds @ $0.90 (OEM) vs $0 setup @ $1.40 (ODM)", (12000, 0.9), (0, 1.4)),
+        (
+            "Setup is 4,000 dollars + 1.20 per unit at the OEM plant; the ODM one is 600 dollars + 1.80 per unit",
+            (4000, 1.2),
+            (600, 1.8),
+        ),
+        ("OEM - 9k tooling, 0.75/pc. ODM - 1k setup, 1.15/pc. we'd order 6000", (9000, 0.75), (1000, 1.15)),
+        ("oem: mould 2500, unit 1,10 € | odm: setup 300, unit 1,60 €", (2500, 1.1), (300, 1.6)),
+        # an order size before the first name is not a figure of the quotes
+        ("For 3,000 pcs: OEM mould $4,000 at $2.00 a piece, ODM setup $250 at $2.90 a piece", (4000, 2.0), (250, 2.9)),
+        ("for a 700-unit batch: oem 5000 tooling + 1/unit; odm 400 setup + 1.80/unit", (5000, 1.0), (400, 1.8)),
+        # "unit" labels the figure after it; cents; a shared price; a fixed cost in its own cell
+        ("oem tooling 4000 usd unit 1.5 | odm setup 900 unit 2.25", (4000, 1.5), (900, 2.25)),
+        (
+            "OEM wants 80 cents a unit plus a 5,000 dollar mould, ODM 1.30 a unit and 150 dollars setup",
+            (5000, 0.8),
+            (150, 1.3),
+        ),
+        ("OEM and ODM both charge $3/unit; OEM adds $2,000 tooling, ODM $200 setup", (2000, 3.0), (200, 3.0)),
+        ("OEM | mould 7,000 | 0.95/pc ; ODM | setup 500 | 1.60/pc", (7000, 0.95), (500, 1.6)),
+        # a decimal before a unit noun is a price; a fixed cost's label is not the next amount's
+        ("OEM: 3500 mould / 1.10 unit. ODM: 250 setup / 1.75 unit.", (3500, 1.1), (250, 1.75)),
+        ("ODM: 2k setup, 5 bucks a piece. OEM: 7.5k tooling, 3 bucks.", (7500, 3.0), (2000, 5.0)),
+        # a shared price said first; labels before their figures; "at $X tooling"; an order size among prices
+        ("Both came back at $1.80 a unit, but OEM wants $3,000 tooling and ODM $300 setup", (3000, 1.8), (300, 1.8)),
+        ("mould 12k / unit 2.00 (OEM) vs setup 1k / unit 2.90 (ODM)", (12000, 2.0), (1000, 2.9)),
+        ("OEM at $9k tooling and $1.10/unit, ODM at $800 + $1.70/unit, totals at 4,000?", (9000, 1.1), (800, 1.7)),
+    ],
+)
 def test_quotes_in_the_formats_buyers_write(text, oem, odm):
     quotes = parse_quotes(text).quotes
     assert (quotes["OEM"].fixed, quotes["OEM"].per_unit) == pytest.approx(oem)
@@ -245,10 +305,13 @@ def test_a_quote_what_if_changes_only_the_named_figure():
     assert risen.quotes["OEM"] == Quote("OEM", 8000, 2.4)
 
 
-@pytest.mark.parametrize("text, model, quote", [
-    ("suppose the tooling came to $5,500", "OEM", (5500, 2.1)),  # moulds and tooling are OEM's
-    ("and if they waive the setup fee?", "ODM", (0, 3.4)),  # setup is ODM's; waived is zero
-])
+@pytest.mark.parametrize(
+    "text, model, quote",
+    [
+        ("suppose the tooling came to $5,500", "OEM", (5500, 2.1)),  # moulds and tooling are OEM's
+        ("and if they waive the setup fee?", "ODM", (0, 3.4)),  # setup is ODM's; waived is zero
+    ],
+)
 def test_a_quote_what_if_without_the_model_named(text, model, quote):
     comparison = parse_quotes("OEM: $8,000 tooling + $2.10/unit, ODM: $500 setup + $3.40/unit")
     assert revise_quotes(comparison, text).quotes[model] == Quote(model, *quote)

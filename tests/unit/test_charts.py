@@ -1,4 +1,5 @@
 """The charts: what they mark and label, their figures from the store, and their size."""
+
 from __future__ import annotations
 
 import io
@@ -45,10 +46,13 @@ def test_quote_chart_without_a_break_even_or_quantity_says_neither():
     assert "Total cost (your currency)" in drawn
 
 
-@pytest.mark.parametrize("render", [
-    lambda snapshot: quote_chart(OEM, ODM, 12_000, break_even_quantity(OEM, ODM), "€"),
-    lambda snapshot: launch_chart_from_store(snapshot, TODAY, 10),
-])
+@pytest.mark.parametrize(
+    "render",
+    [
+        lambda snapshot: quote_chart(OEM, ODM, 12_000, break_even_quantity(OEM, ODM), "€"),
+        lambda snapshot: launch_chart_from_store(snapshot, TODAY, 10),
+    ],
+)
 def test_charts_are_light_pngs_readable_at_chat_width(snapshot, render):
     png = render(snapshot)
     image = Image.open(io.BytesIO(png))
@@ -57,8 +61,13 @@ def test_charts_are_light_pngs_readable_at_chat_width(snapshot, render):
 
 
 def test_launch_chart_draws_each_models_development_window_from_the_store(snapshot):
-    figure = launch_figure(TODAY, TODAY + timedelta(weeks=3), {"OEM": (13, 26), "ODM": (2, 4)},
-                           {"OEM": "OEM: 3-6 months", "ODM": "ODM: 2-4 weeks"}, snapshot.citation("development_time"))
+    figure = launch_figure(
+        TODAY,
+        TODAY + timedelta(weeks=3),
+        {"OEM": (13, 26), "ODM": (2, 4)},
+        {"OEM": "OEM: 3-6 months", "ODM": "ODM: 2-4 weeks"},
+        snapshot.citation("development_time"),
+    )
     drawn = texts(figure)
     assert {"OEM: 3-6 months", "ODM: 2-4 weeks", "misses", "tight", "Your launch: 18 Dec 2026"} <= set(drawn)
     assert snapshot.citation("development_time") in drawn
@@ -77,7 +86,6 @@ def test_launch_verdicts_agree_with_the_written_feasibility_answer(snapshot, wee
         assert expected in line, (verdict, line)
     store_labels = {f"{m}: {snapshot.cell('development_time', m).range_text()}" for m in ("OEM", "ODM")}
     assert store_labels <= set(texts(launch_figure_from_store(snapshot, TODAY, weeks)))
-
 
 
 def test_a_chart_asked_for_again_is_not_drawn_again(snapshot):

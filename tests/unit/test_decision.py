@@ -7,6 +7,7 @@ How the expectations were derived (OEM: MOQ 500-5000+ units, 3-6 months; ODM: 50
   6 months or more +1 OEM / between 3 and 6 months +1 ODM; established +2 OEM / startup +2 ODM;
   the larger sum wins, a tie goes to the lower-risk ODM.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -88,7 +89,8 @@ GRID = [
     (2000, 30, "no", "high", "startup", "OEM", "both fit; leanings OEM 6 vs ODM 5"),
     (2000, 30, "no", "high", "established", "OEM", "both fit; leanings OEM 8 vs ODM 3"),
     (2000, 30, "no", "low", "startup", "ODM", "both fit; leanings OEM 3 vs ODM 6"),
-    (2000, 30, "no", "low", "established", "OEM", "both fit; leanings OEM 5 vs ODM 4"),]
+    (2000, 30, "no", "low", "established", "OEM", "both fit; leanings OEM 5 vs ODM 4"),
+]
 
 
 @pytest.mark.parametrize("quantity, weeks, design, ip, stage, expected, why", GRID)

@@ -1,4 +1,5 @@
 """Ingest of the source article into a real SQLite store: structure, provenance, idempotence, refusals."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,13 +14,22 @@ SOURCE_TEXT = DEFAULT_SOURCE.read_text(encoding="utf-8")
 
 def row_counts(url: str) -> dict[str, int]:
     with Session(make_engine(url), future=True) as session:
-        return {table.__tablename__: session.scalar(select(func.count()).select_from(table))
-                for table in (Factor, ComparisonCell, FactorSynonym, Definition)}
+        return {
+            table.__tablename__: session.scalar(select(func.count()).select_from(table))
+            for table in (Factor, ComparisonCell, FactorSynonym, Definition)
+        }
 
 
 def test_every_table_row_is_stored_with_structured_values(snapshot):
-    assert list(snapshot.factors) == ["design_ownership", "customization", "moq", "development_time",
-                                      "unit_cost", "best_for", "risk"]
+    assert list(snapshot.factors) == [
+        "design_ownership",
+        "customization",
+        "moq",
+        "development_time",
+        "unit_cost",
+        "best_for",
+        "risk",
+    ]
     moq_oem, moq_odm = snapshot.cell("moq", "OEM"), snapshot.cell("moq", "ODM")
     assert (moq_oem.range_min, moq_oem.range_max, moq_oem.open_ended, moq_oem.unit) == (500, 5000, True, "units")
     assert (moq_odm.range_min, moq_odm.range_max, moq_odm.open_ended) == (50, 500, False)
@@ -58,17 +68,22 @@ def test_reingest_is_idempotent(store_url):
     assert before["comparison_cells"] == 14
 
 
-@pytest.mark.parametrize("breakage, message", [
-    (lambda t: t.replace("| ODM Service |", "| Other |"), "no 'ODM' column"),
-    (lambda t: t.replace("| Risk Level |", "| Shipping Terms |"), "unknown factor 'Shipping Terms'"),
-    (lambda t: t.replace("(50-500 units)", "(fifty or so units)"), "expected a range"),
-    (lambda t: t.replace("(3-6 months", "(3-6 fortnights"), "expected a range"),
-    (lambda t: t.replace("(500-5000+ units)", "(5000-500 units)"), "runs backwards"),
-    (lambda t: "\n".join(line for line in t.splitlines() if not line.startswith("| Unit Cost")), "misses rows"),
-    (lambda t: t.replace("ODM (Original Design Manufacturer), on", "On"), "no definition paragraph"),
-    (lambda t: t.replace("| Customization Level | Full customization from scratch |",
-                         "| Customization Level |"), "cells"),
-])
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        (lambda t: t.replace("| ODM Service |", "| Other |"), "no 'ODM' column"),
+        (lambda t: t.replace("| Risk Level |", "| Shipping Terms |"), "unknown factor 'Shipping Terms'"),
+        (lambda t: t.replace("(50-500 units)", "(fifty or so units)"), "expected a range"),
+        (lambda t: t.replace("(3-6 months", "(3-6 fortnights"), "expected a range"),
+        (lambda t: t.replace("(500-5000+ units)", "(5000-500 units)"), "runs backwards"),
+        (lambda t: "\n".join(line for line in t.splitlines() if not line.startswith("| Unit Cost")), "misses rows"),
+        (lambda t: t.replace("ODM (Original Design Manufacturer), on", "On"), "no definition paragraph"),
+        (
+            lambda t: t.replace("| Customization Level | Full customization from scratch |", "| Customization Level |"),
+            "cells",
+        ),
+    ],
+)
 def test_malformed_source_is_refused_and_store_left_untouched(store_url, tmp_path, breakage, message):
     before = (row_counts(store_url), KnowledgeStore(store_url).snapshot().checksum)
     broken = tmp_path / "broken.md"

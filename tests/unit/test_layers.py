@@ -1,4 +1,5 @@
 """The layers: the advisor core imports nothing of Rasa or of the layers above it."""
+
 from __future__ import annotations
 
 import ast
@@ -6,8 +7,17 @@ from pathlib import Path
 
 from advisor.paths import PROJECT_DIR
 
-ABOVE_THE_CORE = ("rasa", "rasa_sdk", "actions", "channels", "rasa_runtime", "launcher", "operations", "cluster",
-                  "bench")
+ABOVE_THE_CORE = (
+    "rasa",
+    "rasa_sdk",
+    "actions",
+    "channels",
+    "rasa_runtime",
+    "launcher",
+    "operations",
+    "cluster",
+    "bench",
+)
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -17,9 +27,12 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_the_advisor_core_imports_nothing_above_it():
-    offending = {str(path.relative_to(PROJECT_DIR)): sorted(name for name in imported_modules(path)
-                                                            if name.split(".")[0] in ABOVE_THE_CORE)
-                 for path in (PROJECT_DIR / "advisor").rglob("*.py")}
+    offending = {
+        str(path.relative_to(PROJECT_DIR)): sorted(
+            name for name in imported_modules(path) if name.split(".")[0] in ABOVE_THE_CORE
+        )
+        for path in (PROJECT_DIR / "advisor").rglob("*.py")
+    }
     assert {path: names for path, names in offending.items() if names} == {}
 
 

@@ -1,5 +1,6 @@
 """Property-based tests (hypothesis) of the buyer-text parsers and the decision core: any text in,
 a value of the right kind out, never an exception; any profile in, a well-formed recommendation out."""
+
 from __future__ import annotations
 
 import math
@@ -25,18 +26,63 @@ TODAY = date(2026, 3, 2)
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Text with what buyers and attackers send: any Unicode (NUL, RTL marks, emoji, other scripts),
 # plus words and numbers the parsers look for, so the parsers' interesting paths are reached.
-VOCABULARY = ["units", "pcs", "weeks", "months", "by", "in", "march", "2k", "5,000", "-3", "1e309", "not sure",
-              "yes", "no", "tight", "healthy", "startup", "established", "IP", "crucial", "$", "€", "OEM",
-              "ODM", "/unit", "setup", "'; DROP TABLE factors; --", "<script>", "\u202e", "\x00", "🧸", "玩具"]
-buyer_text = st.one_of(st.text(max_size=300),
-                       st.lists(st.one_of(st.sampled_from(VOCABULARY), st.integers(-10**12, 10**12).map(str),
-                                          st.text(max_size=5)), max_size=25).map(" ".join))
+VOCABULARY = [
+    "units",
+    "pcs",
+    "weeks",
+    "months",
+    "by",
+    "in",
+    "march",
+    "2k",
+    "5,000",
+    "-3",
+    "1e309",
+    "not sure",
+    "yes",
+    "no",
+    "tight",
+    "healthy",
+    "startup",
+    "established",
+    "IP",
+    "crucial",
+    "$",
+    "€",
+    "OEM",
+    "ODM",
+    "/unit",
+    "setup",
+    "'; DROP TABLE factors; --",
+    "<script>",
+    "\u202e",
+    "\x00",
+    "🧸",
+    "玩具",
+]
+buyer_text = st.one_of(
+    st.text(max_size=300),
+    st.lists(
+        st.one_of(st.sampled_from(VOCABULARY), st.integers(-(10**12), 10**12).map(str), st.text(max_size=5)),
+        max_size=25,
+    ).map(" ".join),
+)
 FACT_VALUES = {
-    "own_design": {"yes", "no", UNSURE}, "ip_importance": {"high", "low", UNSURE},
-    "budget": {"limited", "healthy", UNSURE}, "business_stage": {"startup", "growing", "established", UNSURE},
+    "own_design": {"yes", "no", UNSURE},
+    "ip_importance": {"high", "low", UNSURE},
+    "budget": {"limited", "healthy", UNSURE},
+    "business_stage": {"startup", "growing", "established", UNSURE},
 }
-ADVERSARIAL_LONG_TEXTS = ["1" * 12000, "in " * 4000, "9 " * 6000 + "weeks", "by march " * 1300,
-                          "$1," * 4000, "not " * 3000 + "sure", "🧸" * 12000, "a" * 11999 + "\x00"]
+ADVERSARIAL_LONG_TEXTS = [
+    "1" * 12000,
+    "in " * 4000,
+    "9 " * 6000 + "weeks",
+    "by march " * 1300,
+    "$1," * 4000,
+    "not " * 3000 + "sure",
+    "🧸" * 12000,
+    "a" * 11999 + "\x00",
+]
 
 
 @PROPERTY_SETTINGS
