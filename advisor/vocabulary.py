@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -48,13 +49,13 @@ EXTRA_WORDS = (
 )
 
 
-def phrase_alternation(phrases) -> str:
+def phrase_alternation(phrases: Iterable[str]) -> str:
     """A regex alternation of the phrases, longest first, any run of spaces/hyphens between words."""
     ordered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
     return "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in ordered)
 
 
-def phrase_pattern(phrases) -> re.Pattern:
+def phrase_pattern(phrases: Iterable[str]) -> re.Pattern:
     """Matches any of the phrases as whole words."""
     return re.compile(rf"(?<![\w-])(?:{phrase_alternation(phrases)})(?![\w-])")
 

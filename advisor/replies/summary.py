@@ -22,7 +22,7 @@ RECOMMENDATION_BUTTONS = [
 ]
 
 
-def describe_value(slot: str, value) -> str:
+def describe_value(slot: str, value: float | str | None) -> str:
     """A profile value as a buyer would say it: '2,000 units', 'about 6 months', 'not sure'."""
     if value is None:
         return "not asked yet"
@@ -35,7 +35,7 @@ def describe_value(slot: str, value) -> str:
     return PROFILE_FIELDS[slot].values.get(str(value), str(value))
 
 
-def describe_change(slot: str, before, after) -> str:
+def describe_change(slot: str, before: float | str | None, after: float | str | None) -> str:
     """'Order quantity 200 units → 2,000 units'."""
     return f"{PROFILE_FIELDS[slot].label} {describe_value(slot, before)} → {describe_value(slot, after)}"
 

@@ -40,3 +40,14 @@ def test_the_check_sees_an_import_from_above(tmp_path):
     module = tmp_path / "example.py"
     module.write_text("from rasa_sdk import Action\nimport actions.common\n")
     assert imported_modules(module) == {"rasa_sdk", "actions.common"}
+
+
+def test_every_public_function_of_the_core_is_typed():
+    untyped = []
+    for path in (PROJECT_DIR / "advisor").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_"):
+                arguments = [a for a in node.args.args if a.arg not in ("self", "cls")]
+                if node.returns is None or any(a.annotation is None for a in arguments):
+                    untyped.append(f"{path.relative_to(PROJECT_DIR)}:{node.lineno} {node.name}")
+    assert untyped == []
