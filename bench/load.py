@@ -30,6 +30,7 @@ import yaml
 from advisor.paths import BUILD_DIR, MODEL, PROJECT_DIR
 from bench.conversations import TURNS_PER_CONVERSATION, conversation
 from launcher.processes import children, free_port, stop_group
+from launcher.serve import launch_command
 from rasa_runtime.rate_limit import NO_LIMITS
 
 RESULTS_DIR = BUILD_DIR / "bench"
@@ -127,17 +128,7 @@ def start_ours(model: Path, log_dir: Path, limits: dict[str, str] = NO_LIMITS) -
     log = log_dir / "ours.log"
     started = time.monotonic()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "launcher.serve",
-            "--rasa-port",
-            str(rasa_port),
-            "--actions-port",
-            str(actions_port),
-            "--model",
-            str(model),
-        ],
+        launch_command(rasa_port, "--actions-port", str(actions_port), "--model", str(model)),
         cwd=PROJECT_DIR,
         env=env,
         stdout=log.open("w"),

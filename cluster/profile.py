@@ -28,6 +28,7 @@ from pathlib import Path
 
 from advisor.paths import BUILD_DIR, PROJECT_DIR
 from launcher.processes import dying_with_this_process, free_port, stop_group
+from launcher.serve import launch_command
 
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 DB_USER, DB_NAME = "advisor", "trackers"
@@ -267,17 +268,7 @@ class Cluster:
                 port,
                 self.spawn(
                     f"rasa-{port}",
-                    [
-                        sys.executable,
-                        "-m",
-                        "launcher.serve",
-                        "--rasa-port",
-                        str(port),
-                        "--actions-url",
-                        actions_url,
-                        "--logs",
-                        str(self.workdir / "logs"),
-                    ],
+                    launch_command(port, "--actions-url", actions_url, "--logs", str(self.workdir / "logs")),
                 ),
             )
             for port in self.rasa_ports

@@ -153,6 +153,11 @@ class ActionServerSupervisor:
         return True
 
 
+def launch_command(rasa_port: int, *options: str) -> list[str]:
+    """The command line that runs this launcher on `rasa_port` (for the tests, the benchmarks and the cluster)."""
+    return [sys.executable, "-m", "launcher.serve", "--rasa-port", str(rasa_port), *options]
+
+
 def child_environment(actions_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")

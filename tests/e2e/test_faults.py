@@ -22,6 +22,7 @@ import pytest
 from advisor.paths import MODEL, PROJECT_DIR
 from advisor.replies.phrases import STORE_UNAVAILABLE
 from launcher.processes import descendants
+from launcher.serve import launch_command
 from rasa_runtime.hooks import ACTION_UNAVAILABLE
 from rasa_runtime.settings import rasa_security_arguments
 from tests.support.assistant import action_server_pid, action_server_port, start_assistant, stop_assistant, wait_until
@@ -201,7 +202,7 @@ def refusal(tmp_path: Path, extra_env: dict, *arguments: str) -> str:
     env["TRACKER_DB"] = str(tmp_path / "trackers.db")
     env.update(extra_env)
     result = subprocess.run(
-        [sys.executable, "-m", "launcher.serve", "--rasa-port", "1", "--actions-port", "1", *arguments],
+        launch_command(1, "--actions-port", "1", *arguments),
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,

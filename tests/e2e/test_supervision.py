@@ -8,7 +8,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 
@@ -16,6 +15,7 @@ import pytest
 
 from advisor.paths import PROJECT_DIR
 from launcher.processes import descendants, free_port
+from launcher.serve import launch_command
 from rasa_runtime.hooks import ACTION_UNAVAILABLE
 from rasa_runtime.ports import command_line, port_holders, port_in_use
 from tests.support.assistant import action_server_pid, action_server_port, start_assistant, stop_assistant, wait_until
@@ -71,17 +71,7 @@ def test_a_taken_port_is_named_with_its_process_instead_of_a_bind_error(tmp_path
     try:
         env = dict(os.environ, TRACKER_DB_URL=f"sqlite:///{tmp_path / 'trackers.db'}")
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "launcher.serve",
-                "--rasa-port",
-                str(port),
-                "--actions-port",
-                str(free_port()),
-                "--logs",
-                str(tmp_path),
-            ],
+            launch_command(port, "--actions-port", str(free_port()), "--logs", str(tmp_path)),
             cwd=PROJECT_DIR,
             env=env,
             capture_output=True,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -18,6 +17,7 @@ import pytest
 
 from advisor.paths import MODEL, PROJECT_DIR
 from launcher.processes import descendants, free_port, stop_group
+from launcher.serve import launch_command
 from rasa_runtime.rate_limit import NO_LIMITS
 
 API_TOKEN = "test-token-" + uuid.uuid4().hex[:8]
@@ -78,17 +78,7 @@ def start_assistant(tmp_path: Path, extra_env: dict | None = None, ports: tuple[
     )  # machine speed; test_rate_limit.py tests the limits
     log = tmp_path / "assistant.log"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "launcher.serve",
-            "--rasa-port",
-            str(rasa_port),
-            "--actions-port",
-            str(actions_port),
-            "--logs",
-            str(tmp_path),
-        ],
+        launch_command(rasa_port, "--actions-port", str(actions_port), "--logs", str(tmp_path)),
         cwd=PROJECT_DIR,
         env=env,
         stdout=log.open("w"),
