@@ -34,7 +34,15 @@ from actions.routing import (
 from advisor.knowledge.store import MODELS, Snapshot, other
 from advisor.replies import answers, phrases
 from advisor.replies.summary import understood_so_far
-from advisor.understanding.buyer_text import UNSURE, QuoteError, count_amounts, extract_facts, parse_quotes, parse_weeks
+from advisor.understanding.buyer_text import (
+    UNSURE,
+    QuoteError,
+    count_amounts,
+    extract_facts,
+    normalise,
+    parse_quotes,
+    parse_weeks,
+)
 
 BOTH_MODELS = re.compile(r"\b(acronyms?|both|the two|these terms|those terms|them)\b", re.I)
 
@@ -137,7 +145,8 @@ class ActionAnswerDefinition(QuestionAction):
 
 
 class ActionAnswerComparison(QuestionAction):
-    """The whole table, or one row side by side when a factor is named."""
+    """The whole table, or one row side by side when a factor is named; "OEM vs ODM, what even are
+    they?" asks what the two are."""
 
     def name(self) -> str:
         return "action_answer_comparison"
@@ -147,6 +156,8 @@ class ActionAnswerComparison(QuestionAction):
         factor = asked_factor(tracker, snapshot)
         if factor:
             return answer_factor_events(dispatcher, snapshot, factor, list(MODELS), text)
+        if answers.DEFINITION_ASK.search(normalise(text)) and not answers.asks_for_overview(text):
+            return answer_definition_events(dispatcher, snapshot, named_models(tracker))
         return overview_events(dispatcher, tracker, snapshot)
 
 

@@ -572,7 +572,8 @@ def answer_quotes(comparison: QuoteComparison, quantities: list[float]) -> tuple
 DEFINITION_ASK = re.compile(
     r"\b(stand for|stands for|mean|means|meaning|what is|what's|whats|define|definition|"
     r"acronym|abbreviation|role|actually do|do for (me|us)|how does \w+ work|called|"
-    r"the name for|the term for)\b"
+    r"the name for|the term for|wh?at (even |exactly )?is|what (even |exactly )?are (they|these|those|both|the two|"
+    r"oem and odm|odm and oem))\b"
 )
 
 

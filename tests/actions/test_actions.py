@@ -382,3 +382,11 @@ async def test_out_of_scope_naming_a_model_and_a_neighbouring_subject_says_the_t
 async def test_sides_and_both_model_follow_ups(said, slots, expected, absent):
     text, _, _ = await run(questions.ActionAnswerFollowup(), make_tracker(said, "ask_followup", slots))
     assert expected in text and (absent is None or absent not in text)
+
+
+async def test_what_the_two_are_asked_as_a_comparison_gets_both_definitions():
+    text, _, _ = await run(
+        questions.ActionAnswerComparison(), make_tracker("odm vs oem... what even are they?", "ask_comparison")
+    )
+    assert "Original Equipment Manufacturer" in text and "Original Design Manufacturer" in text
+    assert "Side-by-Side" not in text
