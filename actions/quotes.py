@@ -26,12 +26,13 @@ from advisor.understanding.buyer_text import (
 
 def quote_quantities(text: str, tracker: Tracker) -> list[float]:
     """The order sizes to total two quotes at: said in the message ('totals at 5,000 and 10,000'),
-    else the profile's."""
+    else those the remembered quotes were totalled at, else the profile's."""
     clean = normalise(text)
     said = [n.value for n in find_quantities(text) if n.cued or AT_QUANTITY.search(clean[: n.start])][:3]
-    remembered = (tracker.get_slot("quotes") or {}).get("quantities")
     slot_quantity = tracker.get_slot("order_quantity")
-    return said or remembered or ([slot_quantity] if isinstance(slot_quantity, (int, float)) else [])
+    return (
+        said or remembered_quantities(tracker) or ([slot_quantity] if isinstance(slot_quantity, (int, float)) else [])
+    )
 
 
 AT_QUANTITY = re.compile(r"\b(?:totals?|costs?|prices?)\s+(?:at|for)\s+(?:\d+\s+(?:and|or|,)\s+)?$", re.I)
@@ -61,6 +62,12 @@ def remembered_quotes(tracker: Tracker) -> QuoteComparison | None:
     return QuoteComparison({code: Quote(code, *saved["quotes"][code]) for code in MODELS}, saved.get("currency"))
 
 
+def remembered_quantities(tracker: Tracker) -> list[float]:
+    """The order sizes the remembered quotes were last totalled at."""
+    saved = tracker.get_slot("quotes")
+    return list(saved.get("quantities") or []) if isinstance(saved, dict) else []
+
+
 def quote_followup_events(
     dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot
 ) -> list[EventType] | None:
@@ -77,13 +84,11 @@ def quote_followup_events(
         return None
     if parse_weeks(text) is not None:
         return None
-    quantities = [n.value for n in find_quantities(text)] or scaled_quantities(text, tracker.get_slot("quotes"))
+    quantities = [n.value for n in find_quantities(text)] or scaled(text, remembered_quantities(tracker))
     if quantities:
         return compare_quotes_events(dispatcher, tracker, comparison, quantities[:3])
     if QUOTE_RECALL.search(text):  # "remind me what the OEM quote was?"
-        return compare_quotes_events(
-            dispatcher, tracker, comparison, tracker.get_slot("quotes").get("quantities") or []
-        )
+        return compare_quotes_events(dispatcher, tracker, comparison, remembered_quantities(tracker))
     return None
 
 
@@ -93,7 +98,7 @@ QUOTE_RECALL = re.compile(r"\b(quotes?|remind|again|recap)\b", re.I)
 SCALES = {"double": 2, "twice": 2, "triple": 3, "treble": 3, "half": 0.5, "halve": 0.5}
 
 
-def scaled_quantities(text: str, remembered: dict) -> list[float]:
+def scaled(text: str, quantities: list[float]) -> list[float]:
     """'what if we double that?' after quotes totalled at a quantity: that quantity scaled."""
     scale = next((factor for word, factor in SCALES.items() if re.search(rf"\b{word}\b", text, re.I)), None)
-    return [quantity * scale for quantity in remembered.get("quantities") or []] if scale else []
+    return [quantity * scale for quantity in quantities] if scale else []
