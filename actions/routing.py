@@ -68,9 +68,6 @@ def sides_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: S
     return [SlotSet("last_factor", None), SlotSet("last_model", models[0] if len(models) == 1 else None)]
 
 
-BOTH_MODELS_ASK = re.compile(r"\b(each|both|the two|at scale|in bulk|compared?|vs|versus|difference|gap)\b")
-
-
 FOLLOWUP_START = re.compile(r"^\W*(?:and|so|what about|how about|also|plus)\b")
 
 
@@ -86,24 +83,25 @@ def followup_events(
     """A few words after a factual answer that only make sense against it: 'oem?', 'how low?',
     'by how much?' -> the same row again (for the model named, else both)."""
     last_factor, text = tracker.get_slot("last_factor"), latest_text(tracker)
-    words = re.findall(r"[\w']+", normalise(text))
+    clean = normalise(text)
+    words = re.findall(r"[\w']+", clean)
     if last_factor not in snapshot.factors or len(words) > 5:
         return None
     models = answers.models_in(text)
     last_model = tracker.get_slot("last_model")
-    if not models and last_model and re.search(r"\b(the )?other( one)?\b", normalise(text)):
+    if not models and last_model and re.search(r"\b(the )?other( one)?\b", clean):
         models = [other(last_model)]  # "the other one?"
         return answer_factor_events(dispatcher, snapshot, factor or last_factor, models, text)
     if factor:  # "and the time?": the row named, for the model talked about; "and at scale?", "for each?": both
-        if not FOLLOWUP_START.search(normalise(text)):
+        if not FOLLOWUP_START.search(clean):
             return None
-        if not models and last_model and not BOTH_MODELS_ASK.search(normalise(text)):
+        if not models and last_model and not answers.asks_for_both(text):
             models = [last_model]
         return answer_factor_events(dispatcher, snapshot, factor, models, text)
     bare_model = models and all(
         w in ("and", "what", "about", "for", "how", "the", "with", "then", "so") or answers.models_in(w) for w in words
     )
-    if not (bare_model or FOLLOWUP_ASKS.search(normalise(text))):
+    if not (bare_model or FOLLOWUP_ASKS.search(clean)):
         return None
     return answer_factor_events(dispatcher, snapshot, last_factor, models, text)
 

@@ -25,7 +25,10 @@ from advisor.understanding.buyer_text import (
 from advisor.vocabulary import NotCoveredTopic, vocabulary
 
 _VOCABULARY = vocabulary()
-_BOTH = re.compile(r"\b(both|vs\.?|versus|compare|comparison|difference|differ|which|between|gap|the two)\b", re.I)
+_BOTH = re.compile(
+    r"\b(both|each|vs\.?|versus|compared?|comparison|difference|differ|which|between|gap|the two|at scale|in bulk)\b",
+    re.I,
+)
 EXACT_MATCH_BONUS = 100  # any exact synonym beats any typo-tolerant match
 TYPO_SCORE_CUTOFF = 84  # rapidfuzz ratio (0-100) for a near-miss of a factor word
 _TOKEN = re.compile(r"[a-z0-9&+\-']+")
