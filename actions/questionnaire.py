@@ -76,18 +76,8 @@ class ActionUpdateProfile(Action):
         if (
             snapshot
             and not wants_questionnaire(tracker, snapshot)
-            and (not recommended or not extraction.facts)
-            and (
-                not extraction.facts
-                or factor
-                and not situation
-                and answers.is_question(text)
-                or named_models(tracker)
-                and answers.DEFINITION_ASK.search(normalise(text))
-            )
+            and asks_rather_than_answers(tracker, extraction.facts, factor, situation)
         ):
-            # a question about a row, a subject or the whole table ("we'd send our CAD files: how long
-            # does that take?"): answered, any fact said with it kept, and no questionnaire
             answered = context_events(dispatcher, tracker, snapshot)
             if answered is None and factor:  # "what MOQ should we expect with that route?": the recommended one
                 models = named_models(tracker) or ([recommended] if recommended and THAT_ONE.search(text) else [])
@@ -98,7 +88,7 @@ class ActionUpdateProfile(Action):
                 return events + answered + [FollowupAction(ACTION_LISTEN)]
         if extraction.problem:
             dispatcher.utter_message(text=extraction.problem)
-        if tracker.get_slot("recommendation") and extraction.facts:
+        if recommended and extraction.facts:
             before = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
             events.append(SlotSet("profile_before_change", before))
             weeks = extraction.facts.get("weeks_to_launch")
@@ -112,6 +102,19 @@ class ActionUpdateProfile(Action):
         elif len(extraction.facts) >= 2 and snapshot:  # an opening that volunteers several answers
             dispatcher.utter_message(text=understood_so_far(extraction.facts, buyer_profile(tracker), snapshot))
         return events + [SlotSet("invalid_answers", 0)]
+
+
+def asks_rather_than_answers(tracker: Tracker, facts: dict, factor: str | None, situation: dict | None) -> bool:
+    """A question about a row, a subject or the whole table ("we'd send our CAD files: how long does
+    that take?"): answered, any fact said with it kept, and no questionnaire. Facts after a
+    recommendation are a what-if instead."""
+    if not facts:
+        return True
+    if tracker.get_slot("recommendation"):
+        return False
+    text = latest_text(tracker)
+    asks_a_row = factor is not None and not situation and answers.is_question(text)
+    return asks_a_row or bool(named_models(tracker) and answers.DEFINITION_ASK.search(normalise(text)))
 
 
 class ValidateBuyerProfileForm(FormValidationAction):
