@@ -547,17 +547,15 @@ def _quote_segments(text: str, marks: list[tuple[int, int, str]]) -> list[tuple[
                 segments[-1][1] += " ; " + clause
         return [(code, clause) for code, clause in segments]
     before_first_name = text[: marks[0][0]]
-    if re.search(r"\bboth\b", before_first_name):  # "both quoted $2.50 a unit, but OEM has ...": shared
-        return [("OEM", before_first_name), ("ODM", before_first_name)] + [
-            (code, text[end : marks[i + 1][0] if i + 1 < len(marks) else len(text)])
-            for i, (_, end, code) in enumerate(marks)
-        ]
-    if any(_looks_like_money(before_first_name, m) for m in _MONEY.finditer(before_first_name)):
-        return [(code, text[marks[i - 1][1] if i else 0 : start]) for i, (start, _, code) in enumerate(marks)]
-    return [
+    after_each_name = [
         (code, text[end : marks[i + 1][0] if i + 1 < len(marks) else len(text)])
         for i, (_, end, code) in enumerate(marks)
     ]
+    if re.search(r"\bboth\b", before_first_name):  # "both quoted $2.50 a unit, but OEM has ...": parse_quotes shares it
+        return [(marks[0][2], before_first_name), *after_each_name]
+    if any(_looks_like_money(before_first_name, m) for m in _MONEY.finditer(before_first_name)):
+        return [(code, text[marks[i - 1][1] if i else 0 : start]) for i, (start, _, code) in enumerate(marks)]
+    return after_each_name
 
 
 def _table_as_sentence(text: str) -> str:
