@@ -25,7 +25,6 @@ from actions.routing import (
     answer_factor_events,
     ask_which_factor,
     context_events,
-    feasibility_judgements,
     overview_events,
     routed_events,
     situation_events,
@@ -40,6 +39,7 @@ from advisor.understanding.buyer_text import (
     count_amounts,
     extract_facts,
     normalise,
+    parse_quantity,
     parse_quotes,
     parse_weeks,
 )
@@ -94,7 +94,8 @@ class ActionAnswerFactor(QuestionAction):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         events = answer_factor_events(dispatcher, snapshot, factor, models, text)
-        judgement = feasibility_judgements(snapshot, text)
+        # an order size and/or launch time named with their words in a row question
+        judgement = answers.feasibility_checks(snapshot, parse_quantity(text), parse_weeks(text))
         if judgement:
             dispatcher.utter_message(text="\n\n".join(judgement))
         return events

@@ -18,7 +18,7 @@ from advisor.knowledge.store import MODELS, Snapshot, other
 from advisor.replies import answers, phrases
 from advisor.replies.charts import launch_chart_from_store
 from advisor.replies.summary import comparison_table
-from advisor.understanding.buyer_text import QuoteError, normalise, parse_quantity, parse_quotes, parse_weeks
+from advisor.understanding.buyer_text import QuoteError, normalise, parse_quotes
 
 
 def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType] | None:
@@ -221,14 +221,3 @@ def overview_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot
     web_page = tracker.get_latest_input_channel() == "socketio"  # draws Markdown tables
     dispatcher.utter_message(text=comparison_table(snapshot) if web_page else answers.answer_overview(snapshot))
     return [SlotSet("last_factor", None), SlotSet("last_model", None)]
-
-
-def feasibility_judgements(snapshot: Snapshot, text: str) -> list[str]:
-    """Judgements of an order size and/or a launch time named (with their words) in a row question."""
-    weeks, quantity = parse_weeks(text), parse_quantity(text)
-    replies = []
-    if quantity is not None and quantity >= 1:
-        replies.append(answers.answer_quantity_feasibility(snapshot, quantity))
-    if weeks is not None:
-        replies.append(answers.answer_time_feasibility(snapshot, weeks) if weeks > 0 else phrases.DATE_PASSED)
-    return replies

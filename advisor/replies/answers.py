@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 
 from advisor.decision import BuyerProfile, recommend
 from advisor.knowledge.store import MODELS, Cell, Snapshot, other
+from advisor.replies import phrases
 from advisor.replies.numbers import units
 from advisor.understanding.buyer_text import (
     UNSURE,
@@ -664,9 +665,15 @@ def launch_and_order_checks(snapshot: Snapshot, text: str, facts: dict) -> str |
     weeks = facts.get("weeks_to_launch")
     weeks = weeks if isinstance(weeks, (int, float)) and weeks > 0 else None
     quantity = (situation_in(text) or {}).get("order_quantity")
+    return "\n".join(feasibility_checks(snapshot, quantity, weeks)) or None
+
+
+def feasibility_checks(snapshot: Snapshot, quantity: float | None, weeks: float | None) -> list[str]:
+    """The table's judgement of an order size and of a launch time, each when given (a date already
+    past gets said so)."""
     checks = []
-    if weeks:
-        checks.append(answer_time_feasibility(snapshot, weeks))
-    if quantity:
+    if quantity is not None and quantity >= 1:
         checks.append(answer_quantity_feasibility(snapshot, quantity))
-    return "\n".join(checks) or None
+    if weeks is not None:
+        checks.append(answer_time_feasibility(snapshot, weeks) if weeks > 0 else phrases.DATE_PASSED)
+    return checks
