@@ -230,6 +230,7 @@ def test_downsides_and_upsides_are_read_off_the_cells(snapshot):
     oem_up = answers.answer_sides(snapshot, "OEM", "upsides")
     assert "buyer owns IP" in oem_up and "Longer (3-6 months" not in oem_up
     assert answers.asks_sides("pros and cons of each?") is None  # the whole comparison instead
+    assert answers.asks_sides("ODM sounds good, is there any catch?") == "downsides"
 
 
 @pytest.mark.parametrize(
