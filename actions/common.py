@@ -41,8 +41,12 @@ def named_models(tracker: Tracker) -> list[str]:
 
 
 def asked_factor(tracker: Tracker, snapshot: Snapshot) -> str | None:
-    """The table row the message asks about: the extracted entity, else the strongest word match."""
-    return answers.best_factor(latest_text(tracker), snapshot, entity_values(tracker, "factor"))
+    """The table row the message asks about: the extracted entity, else the strongest word match. Beside
+    a stated fact only the question counts ("Budget's tight. How long does OEM take?" asks the time)."""
+    text = latest_text(tracker)
+    if answers.stated_facts(text):
+        return answers.best_factor(answers.split_statement(text)[1], snapshot)
+    return answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
 
 
 def buyer_profile(tracker: Tracker) -> BuyerProfile:

@@ -20,7 +20,15 @@ from actions.common import (
     readable_snapshot,
 )
 from actions.quotes import quote_followup_events
-from actions.routing import answer_factor_events, context_events, overview_events, situation_events, wants_questionnaire
+from actions.routing import (
+    answer_factor_events,
+    context_events,
+    go_on_events,
+    overview_events,
+    situation_events,
+    wants_questionnaire,
+)
+from advisor.knowledge.store import Snapshot
 from advisor.paths import DATA_DIR
 from advisor.replies import answers, phrases
 from advisor.replies.summary import describe_change, understood_so_far
@@ -43,6 +51,18 @@ def digression_intents() -> frozenset[str]:
             if in_questionnaire and "intent" in first_step:
                 intents.add(first_step["intent"])
     return frozenset(intents)
+
+
+ASIDES = frozenset({"greet", "thank", "bot_challenge", "forget_me", "compare_quotes"})
+
+
+def is_digression(intent: str | None, text: str, snapshot: Snapshot | None) -> bool:
+    """A message the rules answer in the middle of the questionnaire: a greeting, thanks, quotes, or a
+    question, or a request naming the table ("OEM timeline. NOW."). Other statements are attempts at the
+    answer however the NLU classed them ("it's our whole moat", "300ish"): they count, so the question is
+    not asked forever."""
+    names_the_table = bool(answers.models_in(text) or (snapshot and answers.best_factor(text, snapshot)))
+    return intent in digression_intents() and (intent in ASIDES or answers.is_question(text) or names_the_table)
 
 
 def profile_events(facts: dict, tracker: Tracker) -> tuple[list[EventType], list[str]]:
@@ -84,8 +104,9 @@ class ActionUpdateProfile(Action):
                 answered = answer_factor_events(dispatcher, snapshot, factor, models, text)
             if answered is None and answers.asks_for_overview(text):
                 answered = overview_events(dispatcher, tracker, snapshot)
-            if answered is not None:
-                return events + answered + [FollowupAction(ACTION_LISTEN)]
+            if answered is not None:  # beside a stated fact the questionnaire goes on ("IP matters. Who owns it?")
+                going_on = go_on_events(dispatcher, tracker, snapshot)
+                return events + answered + (going_on or [FollowupAction(ACTION_LISTEN)])
         if extraction.problem:
             dispatcher.utter_message(text=extraction.problem)
         if recommended and extraction.facts:
@@ -99,8 +120,13 @@ class ActionUpdateProfile(Action):
             situation_events(dispatcher, tracker, snapshot, situation, questionnaire_follows=True)
         elif changes:
             dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
-        elif len(extraction.facts) >= 2 and snapshot:  # an opening that volunteers several answers
-            dispatcher.utter_message(text=understood_so_far(extraction.facts, buyer_profile(tracker), snapshot))
+        elif extraction.facts and snapshot:  # an opening that volunteers answers: what was understood, checked
+            noted = understood_so_far(extraction.facts, buyer_profile(tracker), snapshot)
+            quantity, weeks = extraction.facts.get("order_quantity"), extraction.facts.get("weeks_to_launch")
+            checks = answers.feasibility_checks(
+                snapshot, quantity if quantity != UNSURE else None, weeks if weeks != UNSURE else None
+            )
+            dispatcher.utter_message(text="\n".join([noted, *checks]))
         return events + [SlotSet("invalid_answers", 0)]
 
 
@@ -133,14 +159,20 @@ class ValidateBuyerProfileForm(FormValidationAction):
         if followup is not None:  # "so at our 600 units?" right after quotes: their totals; the question stays
             return followup + [SlotSet(asked, None)]
         extraction = extract_facts(latest_text(tracker), asked=asked)
-        if asked and asked not in extraction.facts and intent in digression_intents() and not extraction.problem:
+        if (
+            asked
+            and asked not in extraction.facts
+            and is_digression(intent, latest_text(tracker), snapshot)
+            and not extraction.problem
+        ):
             return []  # a question in the middle: the form rejects, the rules answer it, the form resumes
         events, changes = profile_events(extraction.facts, tracker)
         if changes:
             dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
         elif len(extraction.facts) >= 2 and snapshot:  # several answers at once: what was understood
             dispatcher.utter_message(text=understood_so_far(extraction.facts, buyer_profile(tracker), snapshot))
-        side_answer = answers.side_question_reply(snapshot, latest_text(tracker)) if snapshot else None
+        focus = tracker.get_slot("last_model")
+        side_answer = answers.side_question_reply(snapshot, latest_text(tracker), focus) if snapshot else None
         if side_answer and asked:  # "is ODM cheaper up front? and no, no drawings yet": answer it, keep the fact
             dispatcher.utter_message(text=side_answer)
             if not extraction.facts:

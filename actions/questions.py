@@ -25,6 +25,7 @@ from actions.routing import (
     answer_factor_events,
     ask_which_factor,
     context_events,
+    go_on_events,
     overview_events,
     routed_events,
     situation_events,
@@ -68,10 +69,10 @@ class QuestionAction(StoreAction, ABC):
         )
         if facts and plain_statement and may_start_questionnaire(tracker):
             # "new baby-toy brand here, need teethers with our logo asap": facts about the buyer, no question
-            if len(facts) >= 2:
-                dispatcher.utter_message(text=understood_so_far(facts, buyer_profile(tracker), snapshot))
+            dispatcher.utter_message(text=understood_so_far(facts, buyer_profile(tracker), snapshot))
             return [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]
-        return self.answer(dispatcher, tracker, snapshot)
+        answered = self.answer(dispatcher, tracker, snapshot)
+        return answered + go_on_events(dispatcher, tracker, snapshot) if answered else answered
 
     @abstractmethod
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType]:

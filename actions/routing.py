@@ -11,13 +11,20 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import QUESTIONNAIRE, asked_factor, latest_text, may_start_questionnaire, named_models
+from actions.common import (
+    QUESTIONNAIRE,
+    asked_factor,
+    buyer_profile,
+    latest_text,
+    may_start_questionnaire,
+    named_models,
+)
 from actions.quotes import compare_quotes_events, quote_followup_events, quote_quantities
 from actions.records import store_chart
 from advisor.knowledge.store import MODELS, Snapshot, other
 from advisor.replies import answers, phrases
 from advisor.replies.charts import launch_chart_from_store
-from advisor.replies.summary import comparison_table
+from advisor.replies.summary import comparison_table, understood_so_far
 from advisor.understanding.buyer_text import QuoteError, normalise, parse_quotes
 
 
@@ -36,8 +43,9 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
             pass  # not two quotes: an ordinary question naming both models
     checked = answers.model_checked(text)
     if checked:  # "is ODM the one where the factory already has the designs?"
-        dispatcher.utter_message(text=answers.answer_model_check(snapshot, *checked))
-        return [SlotSet("last_factor", "definition"), SlotSet("last_model", checked[1])]
+        factor = answers.best_factor(answers.after_name_ask(text), snapshot) if checked[0] is None else None
+        dispatcher.utter_message(text=answers.answer_model_check(snapshot, *checked, factor))
+        return [SlotSet("last_factor", factor or "definition"), SlotSet("last_model", checked[1])]
     sides = answers.asks_sides(text)
     if sides:  # "downsides?", "what would we give up?": read off the table's cells
         return sides_events(dispatcher, tracker, snapshot, sides)
@@ -56,6 +64,25 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
     if factor is None and answers.asks_for_overview(text):
         return overview_events(dispatcher, tracker, snapshot)
     return followup_events(dispatcher, tracker, snapshot, factor)
+
+
+def go_on_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType]:
+    """After the answer to a question asked beside a fact ("We're a small company. Which is less
+    risky?"): the fact kept, confirmed, and the questionnaire goes on to what is still missing. A plan told
+    without a question starts it too; a question for the best way to go gets the offer of it."""
+    if not may_start_questionnaire(tracker):
+        return []
+    text = latest_text(tracker)
+    facts = answers.stated_facts(text)
+    if facts:
+        dispatcher.utter_message(text=understood_so_far(facts, buyer_profile(tracker), snapshot))
+        return [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]
+    if answers.states_a_plan(text):  # "I run a shop and want to test squishy toys with our logo on"
+        dispatcher.utter_message(text=phrases.QUESTIONNAIRE_FOLLOWS)
+        return [FollowupAction(QUESTIONNAIRE)]
+    if answers.asks_best_way(text):  # "what's the cheapest way to get toys made?"
+        dispatcher.utter_message(text=answers.OFFER_RECOMMENDATION)
+    return []
 
 
 def sides_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot, sides: str) -> list[EventType]:
@@ -115,6 +142,7 @@ def wants_questionnaire(tracker: Tracker, snapshot: Snapshot) -> bool:
         answers.asks_for_recommendation(text)
         and (factor is None or about_the_buyer)
         and not answers.asks_for_overview(text)
+        and not answers.model_checked(text)  # "which model is that, where they add our logo?"
         and may_start_questionnaire(tracker)
     )
 

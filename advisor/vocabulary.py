@@ -18,6 +18,8 @@ from pathlib import Path
 import spacy_lookups_data
 import yaml
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from advisor.paths import KNOWLEDGE_DATA_DIR
 
@@ -27,6 +29,9 @@ FACTOR_CATALOGUE = VOCABULARY_FILE.parent / "factors.yml"
 # is treated as a possible typo of a vocabulary word ("importent", "establishd", "6 monts").
 KNOWN_WORD_LOG_PROB = -16.0
 TYPO_SCORE_CUTOFF = 85  # rapidfuzz ratio (0-100) for a typo to be read as the vocabulary word
+# A word this rare, one edit from a vocabulary word ~50x as common, is its misspelling ("peices").
+MISSPELLING_LOG_PROB = -13.5
+COMMONER_BY = 4.0
 EXTRA_WORDS = (
     "days",
     "weeks",
@@ -148,13 +153,15 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
 
 
 @cache
-def _known_english() -> frozenset[str]:
-    """Common English words (spacy-lookups-data's frequencies): never corrected."""
+def _english_log_probs() -> dict[str, float]:
+    """Common English words (spacy-lookups-data's frequencies) with their log probabilities."""
     path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
     with gzip.open(path, "rt", encoding="utf-8") as table:
-        return frozenset(
-            word for word, log_prob in json.load(table).items() if log_prob > KNOWN_WORD_LOG_PROB and word.isalpha()
-        )
+        return {
+            word: log_prob
+            for word, log_prob in json.load(table).items()
+            if log_prob > KNOWN_WORD_LOG_PROB and word.isalpha()
+        }
 
 
 @cache
@@ -166,10 +173,31 @@ def _lexicon() -> tuple[str, ...]:
 
 
 def _corrected(word: str) -> str:
-    if len(word) < 4 or word in _lexicon() or word in _known_english():
+    """The vocabulary word a misspelling stands for: a rare word near one ("importent"), or a common
+    misspelling one edit or swap away from a far more common vocabulary word ("bussiness", "desing")."""
+    if len(word) < 4 or word in _lexicon():
+        return word
+    english = _english_log_probs()
+    rarity = english.get(word, -99.0)
+    near = len(word) >= 5 and rarity < MISSPELLING_LOG_PROB and _nearest_content_word(word)
+    if near and english.get(near, KNOWN_WORD_LOG_PROB) - rarity >= COMMONER_BY and not word.startswith(near):
+        return near  # not for a word that inflects it ("purchaser", "tabled")
+    if word in english:
         return word
     best = process.extractOne(word, _lexicon(), scorer=fuzz.ratio, score_cutoff=TYPO_SCORE_CUTOFF)
     return best[0] if best else word
+
+
+def _nearest_content_word(word: str) -> str | None:
+    """The vocabulary word one edit or swap away with the same first letter, if it is not a stop word
+    ("halve" is no "have", "pertain" no "certain")."""
+    found = process.extractOne(word, _content_lexicon(word[0]), scorer=OSA.distance, score_cutoff=1)
+    return found[0] if found else None
+
+
+@cache
+def _content_lexicon(first_letter: str) -> tuple[str, ...]:
+    return tuple(w for w in _lexicon() if w[0] == first_letter and w not in STOP_WORDS)
 
 
 def correct_typos(text: str) -> str:

@@ -141,8 +141,18 @@ def factors_listed(text: str, snapshot: Snapshot) -> list[str]:
     return sorted(exact, key=first_at.get)
 
 
+_OWNERSHIP_ASK = re.compile(
+    r"\b(do|will|would|does|can|could) (i|we|the buyer|my company|my brand|our company|our brand) (still |actually |"
+    r"then |at least )?(own|keep|hold)\b|\b(is|are) (that|it|they|those|these|the \w+) (mine|ours)\b|\b(mine|ours) or\b"
+    r"|\bbelongs? to (me|us)\b"
+)
+
+
 def best_factor(text: str, snapshot: Snapshot, entity_values: list[str] = ()) -> str | None:
-    """The factor a question is about: an extracted entity first, else the strongest text match."""
+    """The factor a question is about: who owns what when the buyer asks whether something is theirs
+    ("is the logo I add mine?"), else an extracted entity, else the strongest text match."""
+    if _OWNERSHIP_ASK.search(normalise(text or "")):
+        return "design_ownership"
     for value in entity_values:
         key = synonym_to_factor(value, snapshot)
         if key:
@@ -240,28 +250,35 @@ def _ip_lead(model: str, snapshot: Snapshot) -> str:
 def audience_named(text: str, snapshot: Snapshot) -> bool:
     """Whether the text asks about an audience of the Best For row ('best for startups?', 'does it
     suit established brands?'), rather than the buyer saying what they are ('startup here')."""
-    heads = {
-        item.strip().split()[0].lower().rstrip("s")
-        for model in MODELS
-        for item in snapshot.cell("best_for", model).text.split(",")
-    }
-    alternation = "|".join(re.escape(h) for h in sorted(heads))
+    words = {word for model in MODELS for item in _audiences(snapshot, model) for word in item[1]}
+    alternation = "|".join(re.escape(w) for w in sorted(words))
     return bool(
         re.search(
-            rf"\b(for|suits?|suited to|fit|fits)\s+(an?\s+|the\s+)?([\w-]+\s+)?({alternation})", normalise(text or "")
+            rf"\b(for|suits?|suited to|fit|fits)\s+(an?\s+|the\s+)?([\w-]+\s+){{0,6}}({alternation})",
+            normalise(text or ""),
         )
     )
 
 
+_GENERIC_AUDIENCE_WORDS = {"brand", "product", "budget", "critical"}  # said of every buyer, name no audience
+
+
+def _audiences(snapshot: Snapshot, model: str) -> list[tuple[str, list[str]]]:
+    """The Best For cell's audiences with the words that name each ("fast market entry" -> fast, market,
+    entry), singular."""
+    items = [item.strip() for item in snapshot.cell("best_for", model).text.split(",")]
+    return [
+        (item, [w for w in (w.rstrip("s") for w in item.lower().split()) if w not in _GENERIC_AUDIENCE_WORDS])
+        for item in items
+    ]
+
+
 def _audience_lead(text: str, snapshot: Snapshot) -> tuple[str, str] | None:
     """'ODM is the better fit' when the question names an audience listed in Best For."""
-    tokens = _TOKEN.findall(normalise(text))
+    tokens = [t.rstrip("s") for t in _TOKEN.findall(normalise(text))]
     for model in MODELS:
-        cell = snapshot.cell("best_for", model)
-        for item in (part.strip() for part in cell.text.split(",")):
-            words = item.lower().split()
-            head = words[0].rstrip("s")
-            if process.extractOne(head, [t.rstrip("s") for t in tokens], scorer=fuzz.ratio, score_cutoff=85):
+        for item, words in _audiences(snapshot, model):
+            if any(process.extractOne(w, tokens, scorer=fuzz.ratio, score_cutoff=85) for w in words):
                 return model, f'{model} is the better fit: its Best For row lists "{item}".'
     return None
 
@@ -310,20 +327,45 @@ _CHECK_ASK = re.compile(
 )
 
 
-def model_checked(text: str) -> tuple[str, str] | None:
+_NAME_ASK = re.compile(
+    r"\b(which|what)\s+(model|one|option|route|type|kind|arrangement|setup|approach|service)\s+(is|would be)\s+"
+    r"(that|this|it)\b|\bwhat(?:'s| is| are)\s+(that|this|it|they)\s+(\w+\s+)?called\b|\bwhat do (you|they|we|people) "
+    r"call\b|\bis (that|this|it) (oem|odm)\b|\b(name|term) for\b|\bwhich is (that|this|it)\b"
+)
+
+
+def after_name_ask(text: str) -> str:
+    """What a message asks after naming a described model ("what's that model called and how long does
+    it take?" -> "and how long does it take?"); empty when it asks nothing more."""
+    clean = normalise(text or "")
+    found = _NAME_ASK.search(clean)
+    return clean[found.end() :] if found else ""
+
+
+def model_checked(text: str) -> tuple[str | None, str] | None:
     """'is OEM the one where I bring my own design?': (the model named, the model described), when the
-    buyer checks a name against a description."""
+    buyer checks a name against a description; 'what's it called when the factory already has the
+    design?': (None, the model described)."""
     clean = normalise(text or "")
     named, described = models_in(clean), models_described(clean)
-    if len(named) == 1 and len(described) == 1 and _CHECK_ASK.search(clean):
+    if len(described) != 1:
+        return None
+    if len(named) == 1 and _CHECK_ASK.search(clean):
         return named[0], described[0]
+    if len(named) != 1 and _NAME_ASK.search(clean):
+        return None, described[0]
     return None
 
 
-def answer_model_check(snapshot: Snapshot, named: str, described: str) -> str:
-    """Yes (or no, and which one it is), then that model's definition."""
-    lead = f"Yes, that's {named}." if named == described else f"No, that's {described}, not {named}."
-    return f"{lead}\n{answer_definition(snapshot, [described])}"
+def answer_model_check(snapshot: Snapshot, named: str | None, described: str, factor: str | None = None) -> str:
+    """Yes (or no, and which one it is), or the name of the model described; then its definition, or
+    the row asked about too ("what's that model called and how long does it take?")."""
+    if named is None:
+        lead = f"That's {described}."
+    else:
+        lead = f"Yes, that's {named}." if named == described else f"No, that's {described}, not {named}."
+    body = answer_factor(snapshot, factor, [described])[0] if factor else answer_definition(snapshot, [described])
+    return f"{lead}\n{body}"
 
 
 def answer_definition(snapshot: Snapshot, models: list[str]) -> str:
@@ -519,7 +561,7 @@ def situation_in(text: str, asked_about: str | None = None, snapshot: Snapshot |
     which_model = _VOCABULARY.which_model_asks.search(clean) or broad and _VOCABULARY.situation_asks.search(clean)
     own_figure = {"moq": "order_quantity", "development_time": "weeks_to_launch"}.get(asked_about) in facts
     about_toys = models_in(clean) or "order_quantity" in facts or _TOY_WORDS.search(clean)
-    if not (which_model or own_figure or asked_about is None and clean.rstrip().endswith("?") and about_toys):
+    if not (which_model or own_figure or asked_about is None and "?" in clean and about_toys):
         return None
     return facts or None
 
@@ -607,20 +649,48 @@ _QUESTION_START = re.compile(
 )
 
 
-def side_question_reply(snapshot: Snapshot, text: str) -> str | None:
+_CLAUSE_BREAK = re.compile(
+    r"(?<=[?.!])\s+|\s+[-–—]+\s+|\band\b|[;\n]|,\s*(?=(?:what|what's|which|how|who|why|when|is|are|"
+    r"can|could|does|do|should|would|will)\b)"
+)
+
+
+_CONDITION = re.compile(r"^(?:also,?\s+|so,?\s+|but,?\s+)?(?:if|when|once|assuming|suppose|say|with|for|as)\b[^.!?]*$")
+
+
+def split_statement(text: str) -> tuple[str, str]:
+    """The parts of a message that state something and the parts that ask ("Budget's tight. How long
+    does OEM take?" -> "budget's tight", "how long does oem take?"), each joined; either may be empty."""
+    parts = []
+    for part in (part.strip(" ,") for part in _CLAUSE_BREAK.split(normalise(text or ""))):
+        if part and parts and _CONDITION.search(parts[-1]):  # "if I add our colours, do I own them?" is one ask
+            parts[-1] = f"{parts[-1]}, {part}"
+        elif part:
+            parts.append(part)
+    asks = [part for part in parts if is_question(part)]
+    return " . ".join(part for part in parts if part not in asks), " . ".join(asks)
+
+
+def stated_facts(text: str) -> dict:
+    """The buyer facts a message states beside its question ("we're a small company. which is less
+    risky?"); none from the question itself ("is ODM good for startups?" says nothing about the buyer)."""
+    statement, question = split_statement(text)
+    if not (statement and question):
+        return {}
+    return {slot: value for slot, value in extract_facts(statement).facts.items() if value != UNSURE}
+
+
+def side_question_reply(snapshot: Snapshot, text: str, focus: str | None = None) -> str | None:
     """The answer to a question asked alongside a questionnaire answer ("is ODM cheaper up front?
-    and no, we don't have drawings yet"); None when the message asks nothing the table answers."""
-    clean = normalise(text or "")
-    question = next(
-        (
-            part
-            for part in re.split(r"(?<=[?.!])\s+|\s+-\s+|\band\b|;", clean)
-            if "?" in part or _QUESTION_START.search(part)
-        ),
-        None,
-    )
-    if question is None:
+    and no, we don't have drawings yet") or instead of one ("what would we give up?", about `focus`,
+    the model talked about); None when the message asks nothing the table answers."""
+    question = split_statement(text)[1]
+    if not question:
         return None
+    sides = asks_sides(question)
+    if sides:
+        models = models_in(question) or ([focus] if focus else list(MODELS))
+        return "\n".join(answer_sides(snapshot, model, sides) for model in models)
     topic = not_covered_topic(question)
     factor = best_factor(question, snapshot)
     if topic and (factor or models_in(question)):
@@ -646,6 +716,29 @@ def asks_which_model(text: str) -> bool:
     """'OEM or ODM?', 'which route?', 'help me pick': the buyer asks which model to take."""
     clean = normalise(text or "")
     return bool(_VOCABULARY.which_model_asks.search(clean) or _VOCABULARY.recommendation_asks.search(clean))
+
+
+_BEST_WAY = re.compile(
+    r"\b(cheapest|fastest|quickest|easiest|simplest|safest|best|smartest|cheaper|faster|quicker|easier|safer)\s+"
+    r"(way|route|option|model|approach|path|choice)\b"
+)
+
+
+def asks_best_way(text: str) -> bool:
+    """'what's the cheapest way to get toys made?': a row's answer that also asks which model to take."""
+    return bool(_BEST_WAY.search(normalise(text or "")))
+
+
+_PLAN = re.compile(
+    r"\b(want|wants|wanting|need|needs|looking (to|for|at)|plan|planning|hoping|trying|aim|aiming|would like|'d like|"
+    r"thinking (of|about)|considering|keen to|intend|intending|about to)\b"
+)
+
+
+def states_a_plan(text: str) -> bool:
+    """'I run a shop and want to test squishy toys with my logo': a buyer's plan about toys, no question."""
+    clean = normalise(text or "")
+    return not is_question(clean) and bool(_PLAN.search(clean)) and mentions_toys(clean)
 
 
 def asks_feasibility(text: str) -> bool:

@@ -48,9 +48,10 @@ _NUMBER = (
     rf"(?:\s*(?:-|\s)\s*(?P<word2>{_NUMBER_WORD})\b)?)"
     r"(?:\s*(?P<mult>hundred|thousand|k|grand|million|m)\b)?"
 )
-_TIME_UNIT = r"(?P<unit>days?|d|weeks?|wks?|w|fortnights?|months?|mos?|mths?|years?|yrs?|quarters?)\b"
+# no bare "d": "3D models" are no three days
+_TIME_UNIT = r"(?P<unit>days?|weeks?|wks?|w|fortnights?|months?|mos?|mths?|years?|yrs?|quarters?)\b"
 _DURATION = re.compile(
-    rf"(?<![\w$€£.])(?:half\s+an?\s+(?P<half>year|month)|{_NUMBER}\s*-?\s*(?:of\s+)?{_TIME_UNIT})", re.I
+    rf"(?<![\w$€£.])(?:half\s+an?\s+(?P<half>year|month)|{_NUMBER}\s*\+?\s*-?\s*(?:of\s+)?{_TIME_UNIT})", re.I
 )
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -99,9 +100,9 @@ _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _QUANTITY_NOUNS = _VOCABULARY.quantity_nouns
 _NOT_ORDER = re.compile(rf"\s*(?:[a-z]+\s+)?(?:{_VOCABULARY.not_order_nouns})(?![\w-])")
 _QUANTITY_CUE_BEFORE = re.compile(
-    r"\b(order(?:ing)?|quantity|qty|moq|batch|run|make|need|want|buy|produce|"
-    r"volume|about|around|roughly|approximately|approx|~|for|of|(?:more|less|fewer) than|up to|at most|"
-    r"no more than|max(?:imum)?)\s*(?:of\s+)?$"
+    r"\b(order(?:ing|ed|s)?|quantity|qty|moq|batch|run|make|made|need(?:ed|s)?|want|buy|bought|"
+    r"produced?|volume|about|around|roughly|approximately|approx|~|for|of|(?:more|less|fewer) than|up to|"
+    r"at most|no more than|max(?:imum)?)\s*(?:(?:only|just)\s+)?(?:of\s+)?$"
 )
 _PER_UNIT_AFTER_NUMBER = re.compile(r"\s*(?:/|per\b|each\b|apiece\b|ea\b|a (?:unit|piece|pc)\b)")
 _YEAR_CUE_BEFORE = re.compile(
@@ -139,6 +140,7 @@ def normalise(text: str) -> str:
     text = correct_typos(text)
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     text = re.sub(r"(?<=\d)(?:ish|-ish)\b", "", text)  # "250ish"
+    text = re.sub(r"(?<=\d)(?=(?:pcs|pc|units?|pieces?|sets?|ea)\b)", " ", text)  # "100pcs"
     text = re.sub(r"(?<![\d-])(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)(?![\d-])", r"\1 to \2", text)  # "50-100"
     text = re.sub(r"(?<![\d-])(\d+)\s+or\s+(\d+)(?=\s*[a-z])", r"\1 to \2", text)  # "8 or 9 months"
     text = alpha2digit(text, "en")
@@ -302,7 +304,11 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
     text = normalise(text)
     if re.search(r"\b(asap|as soon as possible|right away|immediately|urgent(ly)?|yesterday)\b", text):
         return 1.0
-    if re.search(r"\b(can'?t|cannot|can not|won'?t) wait (months|long|that long)\b", text):
+    if re.search(
+        r"\b(can'?t|cannot|can not|won'?t|unable to|not able to) (afford to )?wait (for )?(\w+ ){0,2}"
+        r"(months|long|that long|a year|half a year)\b",
+        text,
+    ):
         return 4.0  # within weeks, whatever happens
     durations = [_duration_weeks(m) for m in _DURATION.finditer(text) if not _is_past_span(text, m)]
     durations = [weeks for weeks in durations if weeks <= MAX_LAUNCH_WEEKS]
@@ -689,7 +695,7 @@ _NO_DESIGN_SHAPES = re.compile(
 )
 _NEGATION = re.compile(
     r"\b(not|no|never|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|hardly|no longer|nobody|"
-    r"without)[\s'\"]+([\w'-]+[\s'\"]+){0,2}$"
+    r"without|lacks?|lacking)[\s'\"]+([\w'-]+[\s'\"]+){0,2}$"
 )  # within the clause: "speed doesn't matter; IP does"
 _SINCE_YEAR = re.compile(
     r"\b(?:since|founded(?: in)?|established(?: in)?|est\.?(?: in)?|started(?: in)?|trading since)\s+((?:19|20)\d\d)\b"

@@ -390,3 +390,42 @@ async def test_what_the_two_are_asked_as_a_comparison_gets_both_definitions():
     )
     assert "Original Equipment Manufacturer" in text and "Original Design Manufacturer" in text
     assert "Side-by-Side" not in text
+
+
+async def test_a_question_beside_a_fact_is_answered_and_the_questionnaire_goes_on():
+    text, events, _ = await run(
+        questions.ActionAnswerFactor(), make_tracker("Our budget is small. How long does OEM take?")
+    )
+    assert "3-6 months" in text and "Up-front budget: tight" in text
+    slots = slot_events(events)
+    assert slots["budget"] == "limited" and slots["last_factor"] == "development_time"
+    assert {"event": "followup", "name": "buyer_profile_form"} in [
+        {"event": e["event"], "name": e.get("name")} for e in events
+    ]
+
+
+async def test_a_question_alone_is_answered_without_starting_the_questionnaire():
+    _, events, _ = await run(questions.ActionAnswerFactor(), make_tracker("is ODM a good fit for startups?"))
+    assert all(e["event"] != "followup" for e in events) and "business_stage" not in slot_events(events)
+
+
+@pytest.mark.parametrize(
+    "said, intent, digression",
+    [
+        ("it's basically our entire moat", "ask_comparison", False),  # an answer however the NLU read it
+        ("dunno, maybe 300ish", "ask_capabilities", False),
+        ("OEM lead time. now.", "ask_factor", True),  # a request naming the table
+        ("how long does ODM take?", "ask_factor", True),
+        ("thanks", "thank", True),
+    ],
+)
+async def test_only_questions_and_asides_leave_the_questionnaire(snapshot, said, intent, digression):
+    assert questionnaire.is_digression(intent, said, snapshot) is digression
+
+
+async def test_an_unreadable_statement_in_the_questionnaire_counts_as_an_attempt():
+    text, events, _ = await run(
+        questionnaire.ValidateBuyerProfileForm(),
+        form_tracker("it's basically our entire moat", "budget", "ask_comparison"),
+    )
+    assert "tight or comfortable" in text and slot_events(events) == {"budget": None, "invalid_answers": 1}

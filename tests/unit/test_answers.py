@@ -270,3 +270,67 @@ def test_a_name_checked_against_a_description(snapshot, text, checked):
 )
 def test_more_subjects_next_door(text, topic):
     assert answers.not_covered_topic(text).key == topic
+
+
+@pytest.mark.parametrize(
+    "text, stated",
+    [
+        ("Money is tight for us. Which of the two is safer?", {"budget": "limited"}),
+        ("owning the IP means nothing to us -- so what do the letters ODM stand for?", {"ip_importance": "low"}),
+        ("We have finished drawings; and who keeps the rights under OEM?", {"own_design": "yes"}),
+        ("Does ODM work well for a young brand?", {}),  # the question says nothing about the buyer
+        ("if we add our own packaging, is it ours?", {}),  # a condition belongs to its question
+    ],
+)
+def test_facts_stated_beside_a_question(text, stated):
+    assert answers.stated_facts(text) == stated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The stickers and box art I pay for on an ODM toy: are those mine?",
+        "under ODM will we still own the new colourway we commission?",
+        "the logo changes I add on an ODM piece, mine or the factory's?",
+    ],
+)
+def test_asking_whether_an_addition_is_theirs_asks_who_owns_what(snapshot, text):
+    assert answers.best_factor(text, snapshot, ["logo"]) == "design_ownership"
+
+
+def test_a_described_model_asked_for_by_name(snapshot):
+    text = "the factory already has the design and we only add our branding: what is that called, and what MOQ?"
+    assert answers.model_checked(text) == (None, "ODM")
+    factor = answers.best_factor(answers.after_name_ask(text), snapshot)
+    reply = answers.answer_model_check(snapshot, None, "ODM", factor)
+    assert reply.startswith("That's ODM.") and "50-500" in reply and "500-5000" not in reply
+
+
+@pytest.mark.parametrize(
+    "text, model",
+    [
+        ("Which model suits a brand that wants to enter the market fast?", "ODM"),
+        ("what's better for testing the market on a shoestring?", "ODM"),
+        ("OEM or ODM for someone who needs IP protection?", "OEM"),
+    ],
+)
+def test_audiences_of_the_best_for_row_named_in_other_words(snapshot, text, model):
+    assert answers.audience_named(text, snapshot)
+    assert answers.answer_factor(snapshot, "best_for", [], text)[1] == model
+
+
+@pytest.mark.parametrize(
+    "text, plan",
+    [
+        ("we sell on etsy and want to try plush keyrings with our logo", True),
+        ("want plush keyrings with our logo, which is best?", False),  # a question: answered, not a plan
+        ("we want to grow", False),  # nothing about toys
+    ],
+)
+def test_a_plan_told_without_a_question(text, plan):
+    assert answers.states_a_plan(text) is plan
+
+
+def test_downsides_asked_in_the_questionnaire_are_about_the_model_talked_about(snapshot):
+    reply = answers.side_question_reply(snapshot, "hm, and what do we lose?", focus="ODM")
+    assert "ODM" in reply and "Limited" in reply

@@ -315,3 +315,30 @@ def test_a_quote_what_if_changes_only_the_named_figure():
 def test_a_quote_what_if_without_the_model_named(text, model, quote):
     comparison = parse_quotes("OEM: $8,000 tooling + $2.10/unit, ODM: $500 setup + $3.40/unit")
     assert revise_quotes(comparison, text).quotes[model] == Quote(model, *quote)
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        ("we already have 3D models and style guides for all of it", {"own_design": "yes"}),
+        ("lead time of 8+ months is fine", {"weeks_to_launch": 34.67}),
+        ("suppose we only ordered 150?", {"order_quantity": 150.0}),
+        ("250pcs please", {"order_quantity": 250.0}),
+        ("we cannot wait a few months for this", {"weeks_to_launch": 4.0}),
+        ("the team lacks any in-house design skills", {"own_design": "no"}),
+        (
+            "new bussiness, dont have a desing, very tight budjet",
+            {"own_design": "no", "budget": "limited", "business_stage": "startup"},
+        ),
+    ],
+)
+def test_answers_in_the_shapes_buyers_type(text, facts):
+    found = extract_facts(text, today=TODAY).facts
+    assert {k: round(v, 2) if isinstance(v, float) else v for k, v in found.items()} == facts
+
+
+def test_common_words_near_vocabulary_words_are_left_alone():
+    from advisor.vocabulary import correct_typos
+
+    assert correct_typos("halve it, theirs, eight goods at the booth") == "halve it, theirs, eight goods at the booth"
+    assert correct_typos("recomend one, peices") == "recommend one, pieces"
