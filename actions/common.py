@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from advisor.decision import BuyerProfile
 from advisor.knowledge.store import Snapshot, default_store
 from advisor.replies import answers, phrases
+from advisor.understanding.buyer_text import split_statement, stated_facts
 from advisor.vocabulary import PROFILE_SLOTS
 
 logger = logging.getLogger(__name__)
@@ -40,12 +41,19 @@ def named_models(tracker: Tracker) -> list[str]:
     return found or answers.models_described(latest_text(tracker))
 
 
-def asked_factor(tracker: Tracker, snapshot: Snapshot) -> str | None:
-    """The table row the message asks about: the extracted entity, else the strongest word match. Beside
-    a stated fact only the question counts ("Budget's tight. How long does OEM take?" asks the time)."""
+def question_text(tracker: Tracker) -> str:
+    """What the message asks: beside a stated fact only the question ("Budget's tight. How long does
+    OEM take?" asks the time, not the cost), else the whole message."""
     text = latest_text(tracker)
-    if answers.stated_facts(text):
-        return answers.best_factor(answers.split_statement(text)[1], snapshot)
+    return split_statement(text)[1] if stated_facts(text) else text
+
+
+def asked_factor(tracker: Tracker, snapshot: Snapshot) -> str | None:
+    """The table row the message asks about: the extracted entity, else the strongest word match (of
+    the question only, beside a stated fact)."""
+    text = question_text(tracker)
+    if text != latest_text(tracker):
+        return answers.best_factor(text, snapshot)
     return answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
 
 

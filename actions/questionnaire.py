@@ -17,13 +17,14 @@ from actions.common import (
     buyer_profile,
     latest_text,
     named_models,
+    question_text,
     readable_snapshot,
 )
 from actions.quotes import quote_followup_events
 from actions.routing import (
+    and_going_on,
     answer_factor_events,
     context_events,
-    go_on_events,
     overview_events,
     situation_events,
     wants_questionnaire,
@@ -101,12 +102,13 @@ class ActionUpdateProfile(Action):
             answered = context_events(dispatcher, tracker, snapshot)
             if answered is None and factor:  # "what MOQ should we expect with that route?": the recommended one
                 models = named_models(tracker) or ([recommended] if recommended and THAT_ONE.search(text) else [])
-                answered = answer_factor_events(dispatcher, snapshot, factor, models, text)
+                answered = answer_factor_events(dispatcher, snapshot, factor, models, question_text(tracker))
             if answered is None and answers.asks_for_overview(text):
                 answered = overview_events(dispatcher, tracker, snapshot)
             if answered is not None:  # beside a stated fact the questionnaire goes on ("IP matters. Who owns it?")
-                going_on = go_on_events(dispatcher, tracker, snapshot)
-                return events + answered + (going_on or [FollowupAction(ACTION_LISTEN)])
+                answered = and_going_on(dispatcher, tracker, snapshot, answered)
+                leads_on = any(event.get("event") == "followup" for event in answered)
+                return events + answered + ([] if leads_on else [FollowupAction(ACTION_LISTEN)])
         if extraction.problem:
             dispatcher.utter_message(text=extraction.problem)
         if recommended and extraction.facts:
@@ -158,7 +160,8 @@ class ValidateBuyerProfileForm(FormValidationAction):
         )
         if followup is not None:  # "so at our 600 units?" right after quotes: their totals; the question stays
             return followup + [SlotSet(asked, None)]
-        extraction = extract_facts(latest_text(tracker), asked=asked)
+        known_quantity = tracker.get_slot("order_quantity") not in (None, UNSURE)
+        extraction = extract_facts(latest_text(tracker), asked=asked, quantity_known=known_quantity)
         if (
             asked
             and asked not in extraction.facts
@@ -178,7 +181,7 @@ class ValidateBuyerProfileForm(FormValidationAction):
             if not extraction.facts:
                 return [SlotSet(asked, None)]
         elif snapshot:  # "we aim for early September, is that fine?": the check too
-            checks = answers.launch_and_order_checks(snapshot, latest_text(tracker), extraction.facts)
+            checks = answers.launch_and_order_checks(snapshot, latest_text(tracker), extraction.facts, asked)
             if checks:
                 dispatcher.utter_message(text=checks)
         if not asked or asked in extraction.facts:

@@ -18,14 +18,15 @@ from actions.common import (
     latest_text,
     may_start_questionnaire,
     named_models,
+    question_text,
 )
 from actions.quotes import compare_quotes_events, quote_followup_events, quote_quantities
 from actions.routing import (
+    and_going_on,
     answer_definition_events,
     answer_factor_events,
     ask_which_factor,
     context_events,
-    go_on_events,
     overview_events,
     routed_events,
     situation_events,
@@ -59,7 +60,7 @@ class QuestionAction(StoreAction, ABC):
     def respond(self, dispatcher, tracker, snapshot):
         events = context_events(dispatcher, tracker, snapshot)
         if events is not None:
-            return events
+            return and_going_on(dispatcher, tracker, snapshot, events)
         if wants_questionnaire(tracker, snapshot):  # "OEM or ODM? ask away"
             return [FollowupAction(QUESTIONNAIRE)]
         text = latest_text(tracker)
@@ -71,8 +72,7 @@ class QuestionAction(StoreAction, ABC):
             # "new baby-toy brand here, need teethers with our logo asap": facts about the buyer, no question
             dispatcher.utter_message(text=understood_so_far(facts, buyer_profile(tracker), snapshot))
             return [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]
-        answered = self.answer(dispatcher, tracker, snapshot)
-        return answered + go_on_events(dispatcher, tracker, snapshot) if answered else answered
+        return and_going_on(dispatcher, tracker, snapshot, self.answer(dispatcher, tracker, snapshot))
 
     @abstractmethod
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType]:
@@ -94,7 +94,7 @@ class ActionAnswerFactor(QuestionAction):
         if factor is None:  # nothing of the table named: not a question this assistant can answer
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
-        events = answer_factor_events(dispatcher, snapshot, factor, models, text)
+        events = answer_factor_events(dispatcher, snapshot, factor, models, question_text(tracker))
         # an order size and/or launch time named with their words in a row question
         judgement = answers.feasibility_checks(snapshot, parse_quantity(text), parse_weeks(text))
         if judgement:

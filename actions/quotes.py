@@ -21,6 +21,7 @@ from advisor.understanding.buyer_text import (
     normalise,
     parse_weeks,
     revise_quotes,
+    scale_in,
 )
 
 
@@ -92,13 +93,10 @@ def quote_followup_events(
     return None
 
 
-QUOTE_RECALL = re.compile(r"\b(quotes?|remind|again|recap)\b", re.I)
-
-
-SCALES = {"double": 2, "twice": 2, "triple": 3, "treble": 3, "half": 0.5, "halve": 0.5}
+QUOTE_RECALL = re.compile(r"\b(quotes?|remind|again|recap|break[- ]?even|breakeven|crossover|tipping point)\b", re.I)
 
 
 def scaled(text: str, quantities: list[float]) -> list[float]:
-    """'what if we double that?' after quotes totalled at a quantity: that quantity scaled."""
-    scale = next((factor for word, factor in SCALES.items() if re.search(rf"\b{word}\b", text, re.I)), None)
+    """'what if we doubled the order?' after quotes totalled at a quantity: that quantity scaled."""
+    scale = scale_in(text)
     return [quantity * scale for quantity in quantities] if scale else []

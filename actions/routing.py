@@ -25,7 +25,7 @@ from advisor.knowledge.store import MODELS, Snapshot, other
 from advisor.replies import answers, phrases
 from advisor.replies.charts import launch_chart_from_store
 from advisor.replies.summary import comparison_table, understood_so_far
-from advisor.understanding.buyer_text import QuoteError, normalise, parse_quotes
+from advisor.understanding.buyer_text import QuoteError, normalise, parse_quotes, stated_facts
 
 
 def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType] | None:
@@ -41,6 +41,8 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
             return compare_quotes_events(dispatcher, tracker, parse_quotes(text), quote_quantities(text, tracker))
         except QuoteError:
             pass  # not two quotes: an ordinary question naming both models
+    if answers.asks_what_a_model_is(text):  # "what's OEM short for, and what does it mean for a buyer?"
+        return answer_definition_events(dispatcher, snapshot, answers.models_in(text))
     checked = answers.model_checked(text)
     if checked:  # "is ODM the one where the factory already has the designs?"
         factor = answers.best_factor(answers.after_name_ask(text), snapshot) if checked[0] is None else None
@@ -66,6 +68,17 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
     return followup_events(dispatcher, tracker, snapshot, factor)
 
 
+def and_going_on(
+    dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot, answered: list[EventType] | None
+) -> list[EventType] | None:
+    """An answer's events, then the questionnaire going on where the buyer told something about
+    themselves (`go_on_events`); unchanged when nothing was answered, the answer already leads on, or
+    it compared quotes (their figures are no buyer facts)."""
+    if not answered or any(event.get("event") == "followup" or event.get("name") == "quotes" for event in answered):
+        return answered
+    return answered + go_on_events(dispatcher, tracker, snapshot)
+
+
 def go_on_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType]:
     """After the answer to a question asked beside a fact ("We're a small company. Which is less
     risky?"): the fact kept, confirmed, and the questionnaire goes on to what is still missing. A plan told
@@ -73,7 +86,7 @@ def go_on_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: S
     if not may_start_questionnaire(tracker):
         return []
     text = latest_text(tracker)
-    facts = answers.stated_facts(text)
+    facts = stated_facts(text)
     if facts:
         dispatcher.utter_message(text=understood_so_far(facts, buyer_profile(tracker), snapshot))
         return [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]
@@ -100,7 +113,8 @@ FOLLOWUP_START = re.compile(r"^\W*(?:and|so|what about|how about|also|plus)\b")
 
 FOLLOWUP_ASKS = re.compile(
     r"^\W*(?:and|so|ok|okay|but)?\W*(?:how (?:low|high|long|short|much|many|big|fast|slow)|"
-    r"by how much|what(?:'s| is) the (?:gap|difference)|the gap|difference)\b"
+    r"by how much|what(?:'s| is) the (?:gap|difference)|the gap|difference|"
+    r"what(?:'s| is) the (?:lowest|highest|low|high|bottom|top|minimum|maximum)(?: end)?(?: of (?:that|it|this))?)\b"
 )
 
 
@@ -152,6 +166,12 @@ def routed_events(
 ) -> list[EventType] | None:
     """An answer from the message's content alone, for a message the NLU was unsure of (or called
     out of scope: then only when it names OEM/ODM too). None when nothing of the table is asked."""
+    return and_going_on(dispatcher, tracker, snapshot, _content_answer(dispatcher, tracker, snapshot, needs_model))
+
+
+def _content_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot, needs_model: bool
+) -> list[EventType] | None:
     events = context_events(dispatcher, tracker, snapshot)
     if events is not None:
         return events
@@ -179,22 +199,24 @@ def situation_events(
     questionnaire_follows: bool = False,
 ) -> list[EventType]:
     """Which model fits the buyer's situation, with the launch chart when a date is given. When the
-    buyer asks which model to take, the questionnaire follows for the full recommendation (with the
-    facts already given); a feasibility check ("is that doable?") gets an offer of it instead."""
+    buyer asks which model to take, or states facts beside the question ("We need about 100 units.
+    Would an ODM factory take that?"), the questionnaire follows for the full recommendation (with the
+    facts already given); a bare feasibility check ("100 units, doable?") gets an offer of it instead."""
     weeks = facts.get("weeks_to_launch")
     chart = (
         store_chart(tracker.sender_id, "launch", launch_chart_from_store(snapshot, date.today(), weeks))
         if isinstance(weeks, (int, float)) and weeks > 0
         else None
     )
-    starts_questionnaire = (
+    text = latest_text(tracker)
+    starts_questionnaire = (  # asked which to take, or told about themselves: go on to the full recommendation
         not questionnaire_follows
         and may_start_questionnaire(tracker)
-        and (answers.asks_which_model(latest_text(tracker)))
+        and (answers.asks_which_model(text) or bool(stated_facts(text)))
     )
     asks_next = questionnaire_follows or starts_questionnaire
-    text, pointed_to = answers.answer_situation(snapshot, facts, offer=not asks_next)
-    dispatcher.utter_message(text=f"{text}\n{phrases.QUESTIONNAIRE_FOLLOWS}" if asks_next else text, image=chart)
+    reply, pointed_to = answers.answer_situation(snapshot, facts, offer=not asks_next)
+    dispatcher.utter_message(text=f"{reply}\n{phrases.QUESTIONNAIRE_FOLLOWS}" if asks_next else reply, image=chart)
     events = [SlotSet("last_factor", "development_time" if weeks else "moq"), SlotSet("last_model", pointed_to)]
     if starts_questionnaire:
         events += [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]

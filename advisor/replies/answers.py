@@ -21,7 +21,9 @@ from advisor.understanding.buyer_text import (
     break_even_quantity,
     describe_weeks,
     extract_facts,
+    is_question,
     normalise,
+    split_statement,
 )
 from advisor.vocabulary import NotCoveredTopic, vocabulary
 
@@ -316,11 +318,18 @@ def answer_factor(snapshot: Snapshot, factor: str, models: list[str], text: str 
     elif factor == "design_ownership":
         lines.insert(0, " ".join(_ip_lead(m, snapshot) for m in models))
     lines += [_cell_line(m, row.cells[m]) for m in models]
+    lines += [
+        f"{m}, in its definition paragraph: {s}"
+        for m in models
+        for topic, s in snapshot.models[m].definition
+        if topic == factor
+    ]  # "what can I change under ODM?": "your branding, colors, or minor modifications"
     lines.append(snapshot.citation(factor))
     return "\n".join(lines), pointed_to
 
 
 _CHECK_ASK = re.compile(
+    r"^\W*(?:oem|odm)\s*(?:=|==|means|equals)|"
     r"^\W*(?:so\W+)?(?:is|isn'?t|isnt|was)\s+(?:\w+\s+)?(?:really\s+|basically\s+|just\s+)?"
     r"(?:the one|the model|the option|the route|the type|the kind|the arrangement|the setup|"
     r"the approach|where|when|if)\b|\b(?:right|correct)\W*$"
@@ -545,7 +554,7 @@ def _key_figures(snapshot: Snapshot) -> str:
 
 
 OFFER_RECOMMENDATION = (
-    'Say "help me choose" for a full recommendation that also weighs your design, IP, budget and stage.'
+    'Would you like a full recommendation that also weighs your design, IP, budget and stage? Say "help me choose".'
 )
 
 
@@ -623,61 +632,16 @@ DEFINITION_ASK = re.compile(
 )
 
 
-def is_question(text: str) -> bool:
-    """A question mark, a sentence that starts like a question, or a request ("give me MOQ and timing",
-    "kindly confirm ...", "I should like to know ...")."""
+_WHAT_A_MODEL_IS = re.compile(
+    r"\b(oem|odm)\W+(?:[\w']+\W+){0,2}?(stands? for|short for)\b|\bwhat (?:does|do) (?:the )?(?:letters )?(oem|odm) "
+    r"mean\b|\b(acronyms?|abbreviations?|letters)\W+(?:\w+\W+){0,3}?(oem|odm)\b|\bwho does what\b"
+)
+
+
+def asks_what_a_model_is(text: str) -> bool:
+    """'what's OEM short for?', 'in OEM, who does what?': the definition, whatever row words are near."""
     clean = normalise(text or "")
-    return (
-        "?" in clean
-        or bool(_REQUEST.search(clean))
-        or any(_QUESTION_START.search(part) for part in re.split(r"[.!;\n]+", clean))
-    )
-
-
-_REQUEST = re.compile(
-    r"\b((give|tell|show|send) (me|us)|let (me|us) know|(i|we)('d| would| should) (like|love|be grateful|"
-    r"appreciate|welcome)|i wonder|(kindly|please) (\w+ )?(confirm|advise|tell|explain|outline|list|"
-    r"share|clarify|indicate|set out|compare|describe|summari[sz]e)|(would|could|can) you|"
-    r"(compare|outline|explain|describe|clarify|list|summari[sz]e|walk (me|us) through) (the|how|what|"
-    r"whether|which|oem|odm|both|each))\b"
-)
-
-
-_QUESTION_START = re.compile(
-    r"^\W*(is|are|can|could|does|do|did|what|what's|whats|which|how|who|whose|why|when|"
-    r"will|would|should|tell me|explain)\b"
-)
-
-
-_CLAUSE_BREAK = re.compile(
-    r"(?<=[?.!])\s+|\s+[-–—]+\s+|\band\b|[;\n]|,\s*(?=(?:what|what's|which|how|who|why|when|is|are|"
-    r"can|could|does|do|should|would|will)\b)"
-)
-
-
-_CONDITION = re.compile(r"^(?:also,?\s+|so,?\s+|but,?\s+)?(?:if|when|once|assuming|suppose|say|with|for|as)\b[^.!?]*$")
-
-
-def split_statement(text: str) -> tuple[str, str]:
-    """The parts of a message that state something and the parts that ask ("Budget's tight. How long
-    does OEM take?" -> "budget's tight", "how long does oem take?"), each joined; either may be empty."""
-    parts = []
-    for part in (part.strip(" ,") for part in _CLAUSE_BREAK.split(normalise(text or ""))):
-        if part and parts and _CONDITION.search(parts[-1]):  # "if I add our colours, do I own them?" is one ask
-            parts[-1] = f"{parts[-1]}, {part}"
-        elif part:
-            parts.append(part)
-    asks = [part for part in parts if is_question(part)]
-    return " . ".join(part for part in parts if part not in asks), " . ".join(asks)
-
-
-def stated_facts(text: str) -> dict:
-    """The buyer facts a message states beside its question ("we're a small company. which is less
-    risky?"); none from the question itself ("is ODM good for startups?" says nothing about the buyer)."""
-    statement, question = split_statement(text)
-    if not (statement and question):
-        return {}
-    return {slot: value for slot, value in extract_facts(statement).facts.items() if value != UNSURE}
+    return bool(models_in(clean) and _WHAT_A_MODEL_IS.search(clean))
 
 
 def side_question_reply(snapshot: Snapshot, text: str, focus: str | None = None) -> str | None:
@@ -751,13 +715,14 @@ def mentions_toys(text: str) -> bool:
     return bool(_TOY_WORDS.search(normalise(text or "")))
 
 
-def launch_and_order_checks(snapshot: Snapshot, text: str, facts: dict) -> str | None:
+def launch_and_order_checks(snapshot: Snapshot, text: str, facts: dict, asked: str | None = None) -> str | None:
     """The table's check of a launch time taken in the questionnaire ("9 wks" gets each model's
     development time and the margin), and of an order size said with a question ("600, does that
-    work?"); None when there is none."""
+    work?") or instead of the answer asked for ("and if it were 3,000?"); None when there is none."""
     weeks = facts.get("weeks_to_launch")
     weeks = weeks if isinstance(weeks, (int, float)) and weeks > 0 else None
-    quantity = (situation_in(text) or {}).get("order_quantity")
+    volunteered = facts.get("order_quantity") if asked != "order_quantity" else None
+    quantity = volunteered if isinstance(volunteered, float) else (situation_in(text) or {}).get("order_quantity")
     return "\n".join(feasibility_checks(snapshot, quantity, weeks)) or None
 
 

@@ -50,7 +50,7 @@ def understood_so_far(facts: dict, known: BuyerProfile, snapshot: Snapshot) -> s
     """'Noted: 150 units, 3 weeks, no design. So far that points to ODM.' for several answers in one message."""
     noted = "; ".join(f"{PROFILE_FIELDS[slot].label}: {describe_value(slot, value)}" for slot, value in facts.items())
     leaning = recommend(replace(known, **facts), snapshot)
-    lean = f" So far that points to **{leaning.model}**." if any(r.favours for r in leaning.reasons) else ""
+    lean = f" So far **{leaning.model}** is the better fit." if any(r.favours for r in leaning.reasons) else ""
     return f"Noted: {noted}.{lean}"
 
 

@@ -24,6 +24,7 @@ from advisor.vocabulary import correct_typos, phrase_alternation, vocabulary
 
 WEEKS_PER_MONTH = 52 / 12
 ESTABLISHED_AFTER_YEARS = 5  # "founded 2023" is still a young company; "trading 15 years" is established
+PAST_CUE_REACH = 40  # characters before a span that can make it the past ("been trading for about 12 years")
 MAX_LAUNCH_WEEKS = 10 * 52  # a longer span is about the past ("20 yrs"), not a launch
 
 UNSURE = "unsure"
@@ -100,10 +101,12 @@ _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _QUANTITY_NOUNS = _VOCABULARY.quantity_nouns
 _NOT_ORDER = re.compile(rf"\s*(?:[a-z]+\s+)?(?:{_VOCABULARY.not_order_nouns})(?![\w-])")
 _QUANTITY_CUE_BEFORE = re.compile(
-    r"\b(order(?:ing|ed|s)?|quantity|qty|moq|batch|run|make|made|need(?:ed|s)?|want|buy|bought|"
+    r"\b(order(?:ing|ed|s)?|quantity|qty|moq|batch|(?:a|the|first|production|initial|trial|test|pilot) run|make|"
+    r"made|need(?:ed|s)?|want|buy|bought|"
     r"produced?|volume|about|around|roughly|approximately|approx|~|for|of|(?:more|less|fewer) than|up to|"
     r"at most|no more than|max(?:imum)?)\s*(?:(?:only|just)\s+)?(?:of\s+)?$"
 )
+_MORE_PRODUCTS = re.compile(r"\s*(new|more|different|extra|other|separate|further)\b")
 _PER_UNIT_AFTER_NUMBER = re.compile(r"\s*(?:/|per\b|each\b|apiece\b|ea\b|a (?:unit|piece|pc)\b)")
 _YEAR_CUE_BEFORE = re.compile(
     r"\b(in|by|until|before|of|early|late|mid|since|founded|established|est\.?|"
@@ -143,6 +146,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?<=\d)(?=(?:pcs|pc|units?|pieces?|sets?|ea)\b)", " ", text)  # "100pcs"
     text = re.sub(r"(?<![\d-])(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)(?![\d-])", r"\1 to \2", text)  # "50-100"
     text = re.sub(r"(?<![\d-])(\d+)\s+or\s+(\d+)(?=\s*[a-z])", r"\1 to \2", text)  # "8 or 9 months"
+    text = re.sub(r"\b([a-z]+)-(?=(?:months?|weeks?|years?|days?)\b)", r"\1 ", text)  # "six-month"
     text = alpha2digit(text, "en")
     text = _AND_A_HALF.sub(lambda m: f"{float(_SMALL_NUMBERS.get(m.group(1), m.group(1))) + 0.5:g}*{m.group(2)}", text)
     text = re.sub(r"(\d+(?:\.\d+)?)\*(\d+)", lambda m: f"{float(m.group(1)) * int(m.group(2)):g}", text)
@@ -188,11 +192,15 @@ def find_quantities(text: str) -> list[Number]:
             continue
         if match.group("word") and re.search(r"\b(the|these|those|both|of)\s*$", text[: match.start()]):
             continue  # "the two models", "one of the two" count nothing
+        if _value(match) < 10 and re.match(
+            r"\s*(new|more|different|extra|other|separate|further)\b", text[match.end() :]
+        ):
+            continue  # "add 1 new toy", "2 more designs": how many products, not how many units
         if _NOT_ORDER.match(text, match.end()) or _PER_UNIT_AFTER_NUMBER.match(text, match.end()):
             continue  # "our 12 stores", "3 designers", "founded 5 years ago", "2.10 per unit"
         value = _value(match)
         after = text[match.end() : match.end() + 40]
-        counted = bool(
+        counted = bool(re.match(r"\s+of each\b", after)) or bool(  # "200 of each"
             re.match(
                 rf"\s*-?\s*(?:(?!of\b|the\b|in\b|by\b|for\b)\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b"
                 rf"(?!{_LABELS_NEXT_FIGURE})",
@@ -283,14 +291,14 @@ _SPAN_SO_FAR = re.compile(r"\s*in\s*(?:$|[,.;!?)])")  # "like 2 months in"
 _LAUNCH_WORDS = re.compile(
     r"\b(launch\w*|need|needed|ready|by|within|deadline|ship\w*|shelves|deliver\w*|due|until|"
     r"before|from now|away|target\w*|aim\w*|timeline|time ?frame|in time|asap|hurry|rush|"
-    r"urgent\w*)\b|\bin \d"
+    r"urgent\w*|wait|instead|got|have|had|slipped|moved|pushed|extended|runway)\b|\bin \d"
 )
 
 
 def _is_past_span(text: str, match: re.Match) -> bool:
     """'selling for 10 years', '5 years selling online', '3 years ago': the past, not a deadline."""
     return bool(
-        _VOCABULARY.past_span_before.search(text[: match.start()])
+        _VOCABULARY.past_span_before.search(text[max(0, match.start() - PAST_CUE_REACH) : match.start()])
         or _VOCABULARY.past_span_after.match(text[match.end() :])
         or _SPAN_SO_FAR.match(text[match.end() :])
     )
@@ -305,7 +313,8 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
     if re.search(r"\b(asap|as soon as possible|right away|immediately|urgent(ly)?|yesterday)\b", text):
         return 1.0
     if re.search(
-        r"\b(can'?t|cannot|can not|won'?t|unable to|not able to) (afford to )?wait (for )?(\w+ ){0,2}"
+        r"\b(can'?t|cannot|can not|won'?t|unable to|not able to|don'?t want to|do not want to) (afford to )?wait "
+        r"(for )?(\w+ ){0,2}"
         r"(months|long|that long|a year|half a year)\b",
         text,
     ):
@@ -626,6 +635,19 @@ _WAIVED = re.compile(r"\b(waived?|free|dropped|scrapped|removed|no (?:setup|set-
 _OLD_FIGURE = re.compile(r"\b(instead of|rather than|(?:down|up) from|from|was|not)\s*$")
 
 
+_SCALES = (
+    (re.compile(r"\b(doubled?|doubles|doubling|twice)\b"), 2.0),
+    (re.compile(r"\b(tripled?|triples|tripling|treble[ds]?)\b"), 3.0),
+    (re.compile(r"\b(halved?|halves|halving|half)\b"), 0.5),
+)
+
+
+def scale_in(text: str) -> float | None:
+    """'doubled', 'twice', 'halved': the factor a what-if scales a figure by."""
+    clean = normalise(text)
+    return next((factor for pattern, factor in _SCALES if pattern.search(clean)), None)
+
+
 def revise_quotes(comparison: QuoteComparison, text: str) -> QuoteComparison | None:
     """The quotes with one model's figure changed ("what if the OEM tooling was $2,000?"), or None
     when the text names no model with an amount. A per-unit amount replaces the unit price, any other
@@ -648,6 +670,11 @@ def revise_quotes(comparison: QuoteComparison, text: str) -> QuoteComparison | N
     old = comparison.quotes[code]
     if not amounts and _WAIVED.search(text) and _FIXED_WORDS.search(text):
         return QuoteComparison({**comparison.quotes, code: Quote(code, 0, old.per_unit)}, comparison.currency)
+    scale = scale_in(text)
+    if not amounts and scale:  # "what if the OEM tooling was halved?", "if ODM's unit price doubled"
+        per_unit = bool(re.search(r"\b(unit|per[- ]?(unit|piece|pc)|each|apiece)\b", text))
+        fixed, unit_price = (old.fixed, old.per_unit * scale) if per_unit else (old.fixed * scale, old.per_unit)
+        return QuoteComparison({**comparison.quotes, code: Quote(code, fixed, unit_price)}, comparison.currency)
     if not amounts:
         return None
     fixed, per_unit = old.fixed, old.per_unit
@@ -801,6 +828,66 @@ def _stage(text: str, asked: bool) -> str | None:
     return None
 
 
+# ------------------------------------------------------------------------------- statements and questions
+
+
+def is_question(text: str) -> bool:
+    """A question mark, a sentence that starts like a question, or a request ("give me MOQ and timing",
+    "kindly confirm ...", "I should like to know ...")."""
+    clean = normalise(text or "")
+    return (
+        "?" in clean
+        or bool(_REQUEST.search(clean))
+        or any(_QUESTION_START.search(part) for part in re.split(r"[.!;\n]+", clean))
+    )
+
+
+_REQUEST = re.compile(
+    r"\b((give|tell|show|send) (me|us)|let (me|us) know|(i|we)('d| would| should) (like|love|be grateful|"
+    r"appreciate|welcome)|i wonder|(kindly|please) (\w+ )?(confirm|advise|tell|explain|outline|list|"
+    r"share|clarify|indicate|set out|compare|describe|summari[sz]e)|(would|could|can) you|"
+    r"(compare|outline|explain|describe|clarify|list|summari[sz]e|walk (me|us) through) (the|how|what|"
+    r"whether|which|oem|odm|both|each))\b"
+)
+
+
+_QUESTION_START = re.compile(
+    r"^\W*(is|are|can|could|does|do|did|what|what's|whats|which|how|who|whose|why|when|"
+    r"will|would|should|tell me|explain|define|describe|clarify|outline|summari[sz]e|list|compare|give me|show me)\b"
+)
+
+
+_ASK_OR_STATEMENT_BREAK = re.compile(
+    r"(?<=[?.!])\s+|\s+[-–—]+\s+|\band\b|[;\n]|,\s*(?=(?:what|what's|which|how|who|why|when|is|are|"
+    r"can|could|does|do|should|would|will)\b)"
+)
+
+
+_CONDITION = re.compile(r"^(?:also,?\s+|so,?\s+|but,?\s+)?(?:if|when|once|assuming|suppose|say|with|for|as)\b[^.!?]*$")
+
+
+def split_statement(text: str) -> tuple[str, str]:
+    """The parts of a message that state something and the parts that ask ("Budget's tight. How long
+    does OEM take?" -> "budget's tight", "how long does oem take?"), each joined; either may be empty."""
+    parts = []
+    for part in (part.strip(" ,") for part in _ASK_OR_STATEMENT_BREAK.split(normalise(text or ""))):
+        if part and parts and _CONDITION.search(parts[-1]):  # "if I add our colours, do I own them?" is one ask
+            parts[-1] = f"{parts[-1]}, {part}"
+        elif part:
+            parts.append(part)
+    asks = [part for part in parts if is_question(part)]
+    return " . ".join(part for part in parts if part not in asks), " . ".join(asks)
+
+
+def stated_facts(text: str) -> dict:
+    """The buyer facts a message states beside its question ("we're a small company. which is less
+    risky?"); none from the question itself ("is ODM good for startups?" says nothing about the buyer)."""
+    statement, question = split_statement(text)
+    if not (statement and question):
+        return {}
+    return {slot: value for slot, value in extract_facts(statement).facts.items() if value != UNSURE}
+
+
 @dataclass(frozen=True)
 class Extraction:
     facts: dict
@@ -816,8 +903,22 @@ def _categorical_facts(clean: str, asked: str | None, slots: tuple[str, ...]) ->
 _CATEGORICAL_READERS = {"own_design": _own_design, "ip_importance": _ip, "budget": _budget, "business_stage": _stage}
 
 
-def extract_facts(text: str, asked: str | None = None, today: date | None = None) -> Extraction:
-    """Every buyer fact in `text`; `asked` names the profile slot the buyer is answering."""
+_WHAT_IF = re.compile(
+    r"\b(what if|and if|if (it|we|that|the order|the run) (were|was|went|had|ordered|needed|made)|suppose|supposing|"
+    r"what about|how about|instead|make it|change it to|bump it to)\b"
+)
+
+
+def _described_models(text: str) -> list[str]:
+    """Service models the text describes ("made to our CAD files" -> OEM, "their catalogue" -> ODM)."""
+    return [model for model, pattern in _VOCABULARY.model_descriptions.items() if pattern.search(text)]
+
+
+def extract_facts(
+    text: str, asked: str | None = None, today: date | None = None, quantity_known: bool = False
+) -> Extraction:
+    """Every buyer fact in `text`; `asked` names the profile slot the buyer is answering. With the
+    order quantity already known, a bare number in a what-if is a new one ("and if it were 3,000?")."""
     clean = normalise(text or "").strip()
     facts: dict = {}
     problem = None
@@ -832,7 +933,12 @@ def extract_facts(text: str, asked: str | None = None, today: date | None = None
         else:
             facts["weeks_to_launch"] = weeks
     # asked something else: "about 8" is no order size, "about 8,000 pieces" is
-    quantity = parse_quantity(clean, asked == "order_quantity", counted_only=asked not in (None, "order_quantity"))
+    changed_quantity = quantity_known and weeks is None and bool(_WHAT_IF.search(clean))
+    quantity = parse_quantity(
+        clean,
+        asked == "order_quantity" or changed_quantity,
+        counted_only=asked not in (None, "order_quantity") and not changed_quantity,
+    )
     if quantity is not None:
         if quantity < 1:
             problem = "An order needs at least one unit; how many units do you plan to order?"
@@ -843,6 +949,10 @@ def extract_facts(text: str, asked: str | None = None, today: date | None = None
     elif asked == "order_quantity" and re.search(r"-\s*\d", clean):
         problem = "A quantity can't be negative; how many units do you plan to order?"
     facts.update(_categorical_facts(clean, asked_bare, ("budget", "business_stage")))
+    if "own_design" not in facts:  # "just want our logo on something proven": a described model says it
+        described = _described_models(split_statement(clean)[0] if asked != "own_design" else clean)
+        if len(described) == 1:
+            facts["own_design"] = "yes" if described[0] == "OEM" else "no"
     if asked and asked not in facts and _UNSURE.search(clean):
         facts[asked] = UNSURE
     if (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor.replies import answers
+from advisor.understanding.buyer_text import stated_facts
 
 
 @pytest.mark.parametrize(
@@ -283,7 +284,7 @@ def test_more_subjects_next_door(text, topic):
     ],
 )
 def test_facts_stated_beside_a_question(text, stated):
-    assert answers.stated_facts(text) == stated
+    assert stated_facts(text) == stated
 
 
 @pytest.mark.parametrize(
@@ -334,3 +335,27 @@ def test_a_plan_told_without_a_question(text, plan):
 def test_downsides_asked_in_the_questionnaire_are_about_the_model_talked_about(snapshot):
     reply = answers.side_question_reply(snapshot, "hm, and what do we lose?", focus="ODM")
     assert "ODM" in reply and "Limited" in reply
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        ("remind me, ODM is short for what?", True),
+        ("with OEM who does what exactly?", True),
+        ("what do the letters OEM mean", True),
+        ("what does the MOQ stand for with ODM", False),  # the row's term, not the model's
+        ("does ODM mean lower MOQ?", False),
+    ],
+)
+def test_what_a_model_is(text, asks):
+    assert answers.asks_what_a_model_is(text) is asks
+
+
+def test_what_can_be_changed_under_odm_adds_the_definition(snapshot):
+    reply = answers.answer_factor(snapshot, "customization", ["ODM"], "what can we change under ODM?")[0]
+    assert "Limited to modifying" in reply and "branding, colors, or minor modifications" in reply
+
+
+@pytest.mark.parametrize("text", ["Describe ODM for a beginner like me", "outline the OEM process for us please"])
+def test_imperative_requests_are_questions(text):
+    assert answers.is_question(text)

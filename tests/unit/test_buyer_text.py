@@ -342,3 +342,36 @@ def test_common_words_near_vocabulary_words_are_left_alone():
 
     assert correct_typos("halve it, theirs, eight goods at the booth") == "halve it, theirs, eight goods at the booth"
     assert correct_typos("recomend one, peices") == "recommend one, pieces"
+
+
+def test_a_fee_scaled_in_a_what_if():
+    comparison = parse_quotes("OEM: $6,000 tooling + $2/unit, ODM: $1,000 setup + $4/unit")
+    assert revise_quotes(comparison, "suppose the mould cost were cut in half").quotes["OEM"] == Quote("OEM", 3000, 2)
+    assert revise_quotes(comparison, "and if ODM's unit price doubled?").quotes["ODM"] == Quote("ODM", 1000, 8)
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        ("we manage 40 online accounts and want to sell plush", {}),  # accounts are no order
+        ("we'd like to add 2 more toys to the range", {}),  # how many products, not units
+        ("a pilot run of 400 and then we'll see", {"order_quantity": 400.0}),
+        ("we run 12 market stalls", {}),
+        ("150 of each colourway", {"order_quantity": 150.0}),
+        ("the whole thing is a nine-month programme", {"weeks_to_launch": 39.0}),
+        ("it would be one of their catalogue robots with our logo", {"own_design": "no"}),
+        ("the factory builds it to our technical drawings", {"own_design": "yes"}),
+    ],
+)
+def test_counts_spans_and_described_models_in_statements(text, facts):
+    found = extract_facts(text, today=TODAY).facts
+    assert {k: round(v, 2) if isinstance(v, float) else v for k, v in found.items()} == facts
+
+
+def test_a_described_model_in_a_question_says_nothing_about_the_buyer():
+    assert "own_design" not in extract_facts("is the MOQ lower when the factory builds to technical drawings?").facts
+
+
+def test_a_new_order_size_in_a_what_if_once_one_is_known():
+    assert extract_facts("what about 4,500?", asked="budget", quantity_known=True).facts == {"order_quantity": 4500.0}
+    assert extract_facts("what about 4,500?", asked="budget").facts == {}
