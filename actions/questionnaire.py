@@ -25,6 +25,7 @@ from actions.routing import (
     and_going_on,
     answer_factor_events,
     context_events,
+    noted,
     overview_events,
     situation_events,
     wants_questionnaire,
@@ -123,12 +124,7 @@ class ActionUpdateProfile(Action):
         elif changes:
             dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
         elif extraction.facts and snapshot:  # an opening that volunteers answers: what was understood, checked
-            noted = understood_so_far(extraction.facts, buyer_profile(tracker), snapshot)
-            quantity, weeks = extraction.facts.get("order_quantity"), extraction.facts.get("weeks_to_launch")
-            checks = answers.feasibility_checks(
-                snapshot, quantity if quantity != UNSURE else None, weeks if weeks != UNSURE else None
-            )
-            dispatcher.utter_message(text="\n".join([noted, *checks]))
+            dispatcher.utter_message(text=noted(extraction.facts, tracker, snapshot))
         return events + [SlotSet("invalid_answers", 0)]
 
 

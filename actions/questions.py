@@ -7,16 +7,14 @@ import re
 from abc import ABC, abstractmethod
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     QUESTIONNAIRE,
     StoreAction,
     asked_factor,
-    buyer_profile,
     latest_text,
-    may_start_questionnaire,
     named_models,
     question_text,
 )
@@ -30,11 +28,11 @@ from actions.routing import (
     overview_events,
     routed_events,
     situation_events,
+    volunteered_events,
     wants_questionnaire,
 )
 from advisor.knowledge.store import MODELS, Snapshot, other
 from advisor.replies import answers, phrases
-from advisor.replies.summary import understood_so_far
 from advisor.understanding.buyer_text import (
     UNSURE,
     QuoteError,
@@ -63,15 +61,9 @@ class QuestionAction(StoreAction, ABC):
             return and_going_on(dispatcher, tracker, snapshot, events)
         if wants_questionnaire(tracker, snapshot):  # "OEM or ODM? ask away"
             return [FollowupAction(QUESTIONNAIRE)]
-        text = latest_text(tracker)
-        facts = extract_facts(text).facts
-        plain_statement = not answers.is_question(text) or not (
-            asked_factor(tracker, snapshot) or named_models(tracker)
-        )
-        if facts and plain_statement and may_start_questionnaire(tracker):
-            # "new baby-toy brand here, need teethers with our logo asap": facts about the buyer, no question
-            dispatcher.utter_message(text=understood_so_far(facts, buyer_profile(tracker), snapshot))
-            return [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]
+        volunteered = volunteered_events(dispatcher, tracker, snapshot)
+        if volunteered is not None:
+            return volunteered
         return and_going_on(dispatcher, tracker, snapshot, self.answer(dispatcher, tracker, snapshot))
 
     @abstractmethod
@@ -163,13 +155,6 @@ class ActionAnswerComparison(QuestionAction):
         return overview_events(dispatcher, tracker, snapshot)
 
 
-SOURCING_WORDS = re.compile(
-    r"\b(need\w*|launch\w*|ready|deliver\w*|ship\w*|orders?|make|produc\w+|manufactur\w+|"
-    r"factory|supplier|stock|shelves|sell\w*)\b",
-    re.I,
-)
-
-
 class ActionCheckFeasibility(QuestionAction):
     """'Can I order 100 pieces?', 'I need them in 3 weeks': checked against the table's ranges."""
 
@@ -179,10 +164,9 @@ class ActionCheckFeasibility(QuestionAction):
     def answer(self, dispatcher, tracker, snapshot):
         text = latest_text(tracker)
         if not (
-            answers.mentions_toys(text)
+            answers.about_sourcing(text)
             or named_models(tracker)
             or answers.asks_feasibility(text)
-            or SOURCING_WORDS.search(text)
             or tracker.get_slot("last_factor")
         ):
             dispatcher.utter_message(response="utter_out_of_scope")  # "a table for two tonight?", "bitcoin this week?"

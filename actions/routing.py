@@ -25,7 +25,7 @@ from advisor.knowledge.store import MODELS, Snapshot, other
 from advisor.replies import answers, phrases
 from advisor.replies.charts import launch_chart_from_store
 from advisor.replies.summary import comparison_table, understood_so_far
-from advisor.understanding.buyer_text import QuoteError, normalise, parse_quotes, stated_facts
+from advisor.understanding.buyer_text import QuoteError, extract_facts, normalise, parse_quotes, stated_facts
 
 
 def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType] | None:
@@ -79,6 +79,35 @@ def and_going_on(
     return answered + go_on_events(dispatcher, tracker, snapshot)
 
 
+def noted(facts: dict, tracker: Tracker, snapshot: Snapshot) -> str:
+    """What was understood of facts a buyer volunteered, the model they point to so far, and the
+    table's check of an order size or launch time among them."""
+    quantity, weeks = facts.get("order_quantity"), facts.get("weeks_to_launch")
+    checks = answers.feasibility_checks(
+        snapshot,
+        quantity if isinstance(quantity, float) else None,
+        weeks if isinstance(weeks, float) else None,
+    )
+    return "\n".join([understood_so_far(facts, buyer_profile(tracker), snapshot), *checks])
+
+
+def volunteered_events(
+    dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot, unsure_nlu: bool = False
+) -> list[EventType] | None:
+    """Facts about the buyer told without a question about the table ("new baby-toy brand here, need
+    teethers with our logo asap"): confirmed, and the questionnaire asks what is missing. None otherwise,
+    and for a message the NLU could not place, unless it is about toys or the table."""
+    text = latest_text(tracker)
+    facts = extract_facts(text).facts
+    about_the_table = bool(asked_factor(tracker, snapshot) or named_models(tracker))
+    if not facts or answers.is_question(text) and about_the_table or not may_start_questionnaire(tracker):
+        return None
+    if unsure_nlu and not (about_the_table or answers.about_sourcing(text)):  # "a haiku about autumn leaves"
+        return None
+    dispatcher.utter_message(text=noted(facts, tracker, snapshot))
+    return [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]
+
+
 def go_on_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot) -> list[EventType]:
     """After the answer to a question asked beside a fact ("We're a small company. Which is less
     risky?"): the fact kept, confirmed, and the questionnaire goes on to what is still missing. A plan told
@@ -88,12 +117,13 @@ def go_on_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: S
     text = latest_text(tracker)
     facts = stated_facts(text)
     if facts:
-        dispatcher.utter_message(text=understood_so_far(facts, buyer_profile(tracker), snapshot))
+        dispatcher.utter_message(text=noted(facts, tracker, snapshot))
         return [SlotSet(slot, value) for slot, value in facts.items()] + [FollowupAction(QUESTIONNAIRE)]
     if answers.states_a_plan(text):  # "I run a shop and want to test squishy toys with our logo on"
         dispatcher.utter_message(text=phrases.QUESTIONNAIRE_FOLLOWS)
         return [FollowupAction(QUESTIONNAIRE)]
-    if answers.asks_best_way(text):  # "what's the cheapest way to get toys made?"
+    which_model_of_all = answers.asks_which_model(text) and not asked_factor(tracker, snapshot)  # "OEM vs ODM?"
+    if answers.asks_best_way(text) or which_model_of_all:  # "what's the cheapest way to get toys made?"
         dispatcher.utter_message(text=answers.OFFER_RECOMMENDATION)
     return []
 
@@ -177,6 +207,9 @@ def _content_answer(
         return events
     if wants_questionnaire(tracker, snapshot):
         return [FollowupAction(QUESTIONNAIRE)]
+    volunteered = volunteered_events(dispatcher, tracker, snapshot, unsure_nlu=True)
+    if volunteered is not None:
+        return volunteered
     text = latest_text(tracker)
     factor, models = asked_factor(tracker, snapshot), named_models(tracker)
     in_context = tracker.get_slot("last_factor") in snapshot.factors  # "how long does the slower one take?"

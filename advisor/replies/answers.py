@@ -710,6 +710,17 @@ def asks_feasibility(text: str) -> bool:
     return bool(_VOCABULARY.situation_asks.search(normalise(text or "")))
 
 
+_SOURCING_WORDS = re.compile(
+    r"\b(need\w*|launch\w*|ready|deliver\w*|ship\w*|orders?|make|produc\w+|manufactur\w+|"
+    r"factory|factories|supplier|stock|shelves|sell\w*|quantity|qty|deadline|model|catalogue|catalog)\b"
+)
+
+
+def about_sourcing(text: str) -> bool:
+    """The message is about making or selling toys ("I need them in 3 weeks", "quantity: 300")."""
+    return mentions_toys(text) or bool(_SOURCING_WORDS.search(normalise(text or "")))
+
+
 def mentions_toys(text: str) -> bool:
     """The message is about toys or products (so a neighbouring subject is on topic)."""
     return bool(_TOY_WORDS.search(normalise(text or "")))

@@ -843,9 +843,10 @@ def is_question(text: str) -> bool:
 
 
 _REQUEST = re.compile(
-    r"\b((give|tell|show|send) (me|us)|let (me|us) know|(i|we)('d| would| should) (like|love|be grateful|"
-    r"appreciate|welcome)|i wonder|(kindly|please) (\w+ )?(confirm|advise|tell|explain|outline|list|"
-    r"share|clarify|indicate|set out|compare|describe|summari[sz]e)|(would|could|can) you|"
+    r"\b((give|tell|show|send) (me|us)|let (me|us) know|(i|we)('d| would| should| shall) (be )?(most |very |"
+    r"extremely |really |much )?(like|love|grateful|obliged|appreciate|welcome|glad)|i wonder|(kindly|please) "
+    r"(\w+ )?(confirm|advise|tell|explain|outline|list|share|clarify|indicate|set out|compare|describe|"
+    r"summari[sz]e)|(would|could|can|might) you|if you (could|would|might|can)|(grateful|obliged) if|"
     r"(compare|outline|explain|describe|clarify|list|summari[sz]e|walk (me|us) through) (the|how|what|"
     r"whether|which|oem|odm|both|each))\b"
 )

@@ -429,3 +429,16 @@ async def test_an_unreadable_statement_in_the_questionnaire_counts_as_an_attempt
         form_tracker("it's basically our entire moat", "budget", "ask_comparison"),
     )
     assert "tight or comfortable" in text and slot_events(events) == {"budget": None, "invalid_answers": 1}
+
+
+async def test_facts_told_to_the_fallback_start_the_questionnaire_only_when_about_toys():
+    said = "Small shop, about 250 plushies, launching in five weeks, happy with one of their stock designs."
+    text, events, _ = await run(fallback.ActionAnswerUnclear(), make_tracker(said, "nlu_fallback"))
+    assert "Order quantity: 250 units" in text and "ODM can make it" in text
+    assert {"event": "followup", "name": "buyer_profile_form"} in [
+        {"event": e["event"], "name": e.get("name")} for e in events
+    ]
+    text, events, _ = await run(
+        fallback.ActionAnswerUnclear(), make_tracker("a limerick about spring, please", "nlu_fallback")
+    )
+    assert "Noted" not in text and all(e["event"] != "followup" for e in events)
