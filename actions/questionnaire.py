@@ -55,6 +55,7 @@ def digression_intents() -> frozenset[str]:
     return frozenset(intents)
 
 
+SHORT_REQUEST_WORDS = 6
 ASIDES = frozenset({"greet", "thank", "bot_challenge", "forget_me", "compare_quotes"})
 
 
@@ -63,7 +64,8 @@ def is_digression(intent: str | None, text: str, snapshot: Snapshot | None) -> b
     question, or a request naming the table ("OEM timeline. NOW."). Other statements are attempts at the
     answer however the NLU classed them ("it's our whole moat", "300ish"): they count, so the question is
     not asked forever."""
-    names_the_table = bool(answers.models_in(text) or (snapshot and answers.best_factor(text, snapshot)))
+    short = len(text.split()) <= SHORT_REQUEST_WORDS  # longer statements that name a row are answers
+    names_the_table = short and bool(answers.models_in(text) or (snapshot and answers.best_factor(text, snapshot)))
     return intent in digression_intents() and (intent in ASIDES or answers.is_question(text) or names_the_table)
 
 
@@ -182,9 +184,10 @@ class ValidateBuyerProfileForm(FormValidationAction):
                 dispatcher.utter_message(text=checks)
         if not asked or asked in extraction.facts:
             return events + [SlotSet("invalid_answers", 0)]
-        if extraction.facts and not extraction.problem:  # answered another question: take it, ask again
+        new_facts = {slot: value for slot, value in extraction.facts.items() if tracker.get_slot(slot) != value}
+        if new_facts and not extraction.problem:  # answered another question: take it, ask again
             return events + [SlotSet(asked, None)]
-        attempts = int(tracker.get_slot("invalid_answers") or 0) + 1
+        attempts = int(tracker.get_slot("invalid_answers") or 0) + 1  # (nothing new counts as no answer)
         if attempts >= MAX_INVALID_ANSWERS:
             dispatcher.utter_message(text=phrases.moving_on(PROFILE_FIELDS[asked].label))
             return events + [SlotSet(asked, UNSURE), SlotSet("invalid_answers", 0)]
@@ -192,6 +195,6 @@ class ValidateBuyerProfileForm(FormValidationAction):
             dispatcher.utter_message(text=extraction.problem)
         elif intent == "out_of_scope" and not side_answer:
             dispatcher.utter_message(response="utter_out_of_scope")
-        elif not events:
+        elif not new_facts:
             dispatcher.utter_message(text=phrases.not_caught(PROFILE_FIELDS[asked].hint))
         return events + [SlotSet(asked, None), SlotSet("invalid_answers", attempts)]

@@ -212,7 +212,8 @@ def _content_answer(
         return volunteered
     text = latest_text(tracker)
     factor, models = asked_factor(tracker, snapshot), named_models(tracker)
-    in_context = tracker.get_slot("last_factor") in snapshot.factors  # "how long does the slower one take?"
+    # "how long does the slower one take?"; after a recommendation, "what are the costs like?"
+    in_context = tracker.get_slot("last_factor") in snapshot.factors or bool(tracker.get_slot("recommendation"))
     if needs_model and not models and not (factor and in_context):
         return None
     if factor:

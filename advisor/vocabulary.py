@@ -188,6 +188,11 @@ def _corrected(word: str) -> str:
     return best[0] if best else word
 
 
+def is_common_word(word: str) -> bool:
+    """A common English word ("right", "sure"): written on purpose, never a typo of another."""
+    return _english_log_probs().get(word, -99.0) >= MISSPELLING_LOG_PROB
+
+
 def _nearest_content_word(word: str) -> str | None:
     """The vocabulary word one edit or swap away with the same first letter, if it is not a stop word
     ("halve" is no "have", "pertain" no "certain")."""

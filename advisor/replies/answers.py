@@ -25,7 +25,7 @@ from advisor.understanding.buyer_text import (
     normalise,
     split_statement,
 )
-from advisor.vocabulary import NotCoveredTopic, vocabulary
+from advisor.vocabulary import NotCoveredTopic, is_common_word, vocabulary
 
 _VOCABULARY = vocabulary()
 _BOTH = re.compile(
@@ -108,9 +108,8 @@ def _factor_scores(text: str, snapshot: Snapshot) -> tuple[tuple[str, float], ..
                 best = max(best, EXACT_MATCH_BONUS + len(phrase))
             elif len(phrase) >= 5:
                 size = phrase.count(" ") + 1
-                if process.extractOne(
-                    phrase, _windows(tokens, size), scorer=fuzz.ratio, score_cutoff=TYPO_SCORE_CUTOFF
-                ):
+                windows = [w for w in _windows(tokens, size) if size > 1 or not is_common_word(w)]  # "right" ≠ "rights"
+                if process.extractOne(phrase, windows, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE_CUTOFF):
                     best = max(best, len(phrase) * 0.8)
         if best:
             scores[key] = best

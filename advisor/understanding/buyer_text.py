@@ -134,12 +134,23 @@ _AND_A_HALF = re.compile(rf"\b(\d+|{_NUMBER_WORD}) and a half (100|1000|1000000)
 _A_POWER = re.compile(r"\ban? (100|1000|1000000)\b")
 
 
+_CONTRACTIONS = {
+    word.replace("'", ""): word
+    for word in (
+        "don't doesn't didn't can't isn't aren't haven't hasn't wasn't weren't wouldn't couldn't shouldn't "
+        "i'm i've we're we've you're that's what's there's"
+    ).split()
+}
+_APOSTROPHE_LESS = re.compile(rf"\b({'|'.join(_CONTRACTIONS)})\b")
+
+
 @lru_cache(maxsize=2048)
 def normalise(text: str) -> str:
     """Lower-case, fold dashes and quotes, correct misspelt vocabulary words ("importent"), drop thousands
     separators ("2,000" -> "2000") and write number words as digits ("twelve hundred" -> "1200",
     text2num; "a few hundred" -> "300")."""
     text = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", " - ")
+    text = _APOSTROPHE_LESS.sub(lambda m: _CONTRACTIONS[m.group(0)], text)  # "dont" -> "don't"
     text = correct_typos(text)
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     text = re.sub(r"(?<=\d)(?:ish|-ish)\b", "", text)  # "250ish"
@@ -715,7 +726,8 @@ _OWN_DESIGN_SHAPES = re.compile(
     r"have (a |an |the |some )?(\w+ )?(prototype|sketch(es)?|drawings?|cad files?|3d model))"
 )
 _NO_DESIGN_SHAPES = re.compile(
-    rf"\b(no\s+(\w+\s+)?{_DESIGN_WORDS}|don'?t have (a |any )?(\w+ )?{_DESIGN_WORDS}|without (a |any )?{_DESIGN_WORDS}|"
+    rf"\b(no\s+(\w+\s+)?{_DESIGN_WORDS}|(don'?t have|do not have|haven'?t|have not|hasn'?t)( got)? (a |any )?(\w+ )?"
+    rf"{_DESIGN_WORDS}|without (a |any )?{_DESIGN_WORDS}|"
     r"(use|pick|choose|take) (one of )?(yours|your \w+|theirs|their \w+)|"
     r"(one of )?the (factory|supplier|manufacturer|maker)'?s (existing |stock |ready-made |own )?(\w+ )?"
     r"(designs?|bears?|toys?|products?|models?|range|catalog(ue)?|molds?|moulds?)\b)"
@@ -860,7 +872,7 @@ _QUESTION_START = re.compile(
 
 _ASK_OR_STATEMENT_BREAK = re.compile(
     r"(?<=[?.!])\s+|\s+[-–—]+\s+|\band\b|[;\n]|,\s*(?=(?:what|what's|which|how|who|why|when|is|are|"
-    r"can|could|does|do|should|would|will)\b)"
+    r"can|could|does|do|should|would|will)\b[^,.;!?]*\?)"  # not before a relative clause: ", which are a month away"
 )
 
 
