@@ -49,11 +49,13 @@ def question_text(tracker: Tracker) -> str:
 
 
 def asked_factor(tracker: Tracker, snapshot: Snapshot) -> str | None:
-    """The table row the message asks about: the extracted entity, else the strongest word match (of
-    the question only, beside a stated fact)."""
-    text = question_text(tracker)
-    if text != latest_text(tracker):
-        return answers.best_factor(text, snapshot)
+    """The table row the message asks about: the question's own row when the message also states or
+    describes something ("the model where we control every aspect of the design - what's the MOQ?"),
+    else the extracted entity, else the strongest word match."""
+    text = latest_text(tracker)
+    statement, question = split_statement(text)
+    if statement and question and (stated_facts(text) or answers.models_described(statement)):
+        return answers.best_factor(question, snapshot)
     return answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
 
 

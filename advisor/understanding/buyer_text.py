@@ -104,7 +104,12 @@ _QUANTITY_CUE_BEFORE = re.compile(
     r"\b(order(?:ing|ed|s)?|quantity|qty|moq|batch|(?:a|the|first|production|initial|trial|test|pilot) run|make|"
     r"made|need(?:ed|s)?|want|buy|bought|"
     r"produced?|volume|about|around|roughly|approximately|approx|~|for|of|(?:more|less|fewer) than|up to|"
-    r"at most|no more than|max(?:imum)?)\s*(?:(?:only|just)\s+)?(?:of\s+)?$"
+    r"at most|no more than|max(?:imum)?|(?:dropped|fallen|fell|down|went|gone|increased|risen|rose|changed|cut|bumped|"
+    r"reduced|raised) to)\s*(?:(?:only|just)\s+)?(?:of\s+)?$"
+)
+_COLLECTION_BEFORE = re.compile(  # "a catalogue of 340 products", "we already stock 85 products": what they sell
+    r"\b((catalogue|catalog|range|portfolio|line-?up|selection|collection) (of|has|with|includes|contains|spans)|"
+    r"(sell|sells|stock|stocks|carry|carries|list|lists|offer|offers))\s*$"
 )
 _MORE_PRODUCTS = re.compile(r"\s*(new|more|different|extra|other|separate|further)\b")
 _PER_UNIT_AFTER_NUMBER = re.compile(r"\s*(?:/|per\b|each\b|apiece\b|ea\b|a (?:unit|piece|pc)\b)")
@@ -150,6 +155,7 @@ def normalise(text: str) -> str:
     separators ("2,000" -> "2000") and write number words as digits ("twelve hundred" -> "1200",
     text2num; "a few hundred" -> "300")."""
     text = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", " - ")
+    text = re.sub(r"\b(o)\.?\s?(e|d)\.?\s?m\b\.?", r"\1\2m", text)  # "O.D.M." -> "odm"
     text = _APOSTROPHE_LESS.sub(lambda m: _CONTRACTIONS[m.group(0)], text)  # "dont" -> "don't"
     text = correct_typos(text)
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
@@ -207,6 +213,8 @@ def find_quantities(text: str) -> list[Number]:
             r"\s*(new|more|different|extra|other|separate|further)\b", text[match.end() :]
         ):
             continue  # "add 1 new toy", "2 more designs": how many products, not how many units
+        if _COLLECTION_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
+            continue  # "a catalogue of 340 products" is what they sell, not an order
         if _NOT_ORDER.match(text, match.end()) or _PER_UNIT_AFTER_NUMBER.match(text, match.end()):
             continue  # "our 12 stores", "3 designers", "founded 5 years ago", "2.10 per unit"
         value = _value(match)
@@ -918,7 +926,8 @@ _CATEGORICAL_READERS = {"own_design": _own_design, "ip_importance": _ip, "budget
 
 _WHAT_IF = re.compile(
     r"\b(what if|and if|if (it|we|that|the order|the run) (were|was|went|had|ordered|needed|made)|suppose|supposing|"
-    r"what about|how about|instead|make it|change it to|bump it to)\b"
+    r"what about|how about|instead|make it|change it to|bump it to|dropped|fallen|fell|increased|risen|rose|changed|"
+    r"cut|reduced|raised|bumped|gone (?:up|down)|actually)\b"
 )
 
 

@@ -359,3 +359,20 @@ def test_what_can_be_changed_under_odm_adds_the_definition(snapshot):
 @pytest.mark.parametrize("text", ["Describe ODM for a beginner like me", "outline the OEM process for us please"])
 def test_imperative_requests_are_questions(text):
     assert answers.is_question(text)
+
+
+@pytest.mark.parametrize(
+    "text, factor, wanted",
+    [
+        ("which of them is wrong for a tight deadline?", "development_time", "shorter"),
+        ("whats the bad fit for low volumes", "moq", "lower"),
+    ],
+)
+def test_deadlines_and_volumes_are_rows(snapshot, text, factor, wanted):
+    assert answers.best_factor(text, snapshot) == factor
+    assert answers._comparative(text, factor, snapshot) == wanted
+
+
+def test_a_relative_clause_is_not_a_question():
+    assert stated_facts("We launch before the school holidays, which are six weeks off.") == {}
+    assert answers.split_statement("We launch before the school holidays, which are six weeks off.")[1] == ""

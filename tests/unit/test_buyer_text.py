@@ -375,3 +375,29 @@ def test_a_described_model_in_a_question_says_nothing_about_the_buyer():
 def test_a_new_order_size_in_a_what_if_once_one_is_known():
     assert extract_facts("what about 4,500?", asked="budget", quantity_known=True).facts == {"order_quantity": 4500.0}
     assert extract_facts("what about 4,500?", asked="budget").facts == {}
+
+
+@pytest.mark.parametrize(
+    "text, asked, facts",
+    [
+        ("We haven't got any drawings; something that already exists is fine", "own_design", {"own_design": "no"}),
+        ("dont really care tbh", "ip_importance", {"ip_importance": "low"}),
+        ("Not particularly.", "ip_importance", {"ip_importance": "low"}),
+        ("zero design skills here", None, {"own_design": "no"}),
+        ("the range has 120 products and 6 designers on staff", None, {"own_design": "yes"}),
+        ("we've been making puzzles for 30 years", None, {"business_stage": "established"}),
+    ],
+)
+def test_questionnaire_answers_in_more_words(text, asked, facts):
+    assert extract_facts(text, asked=asked, today=TODAY).facts == facts
+
+
+def test_a_changed_order_size_mid_questionnaire():
+    said = "bad news, the order fell to 120 when a client pulled out"
+    assert extract_facts(said, asked="budget", quantity_known=True).facts == {"order_quantity": 120.0}
+
+
+def test_dotted_acronyms_are_the_models():
+    from advisor.understanding.buyer_text import normalise
+
+    assert normalise("so what's an O.E.M. then") == "so what's an oem then"
