@@ -130,6 +130,15 @@ class ActionUpdateProfile(Action):
         return events + [SlotSet("invalid_answers", 0)]
 
 
+def situation_so_far(tracker: Tracker, snapshot: Snapshot, facts: dict, changes: list[str]) -> str:
+    """The table's answer for everything the buyer has said so far (with what just changed), while the
+    questionnaire is still asking."""
+    profile = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS} | facts
+    known = {slot: value for slot, value in profile.items() if value not in (None, UNSURE)}
+    reply = answers.answer_situation(snapshot, known, offer=False)[0]
+    return f"Updated: {'; '.join(changes)}.\n{reply}" if changes else reply
+
+
 def asks_rather_than_answers(tracker: Tracker, facts: dict, factor: str | None, situation: dict | None) -> bool:
     """A question about a row, a subject or the whole table ("we'd send our CAD files: how long does
     that take?"): answered, any fact said with it kept, and no questionnaire. Facts after a
@@ -158,16 +167,20 @@ class ValidateBuyerProfileForm(FormValidationAction):
         )
         if followup is not None:  # "so at our 600 units?" right after quotes: their totals; the question stays
             return followup + [SlotSet(asked, None)]
+        text = latest_text(tracker)
         known_quantity = tracker.get_slot("order_quantity") not in (None, UNSURE)
-        extraction = extract_facts(latest_text(tracker), asked=asked, quantity_known=known_quantity)
-        if (
-            asked
-            and asked not in extraction.facts
-            and is_digression(intent, latest_text(tracker), snapshot)
-            and not extraction.problem
-        ):
-            return []  # a question in the middle: the form rejects, the rules answer it, the form resumes
+        extraction = extract_facts(text, asked=asked, quantity_known=known_quantity)
         events, changes = profile_events(extraction.facts, tracker)
+        if asked and asked not in extraction.facts and not extraction.problem and snapshot:
+            weighs_the_situation = changes or (
+                (answers.asks_which_model(text) or answers.asks_feasibility(text))
+                and not answers.best_factor(text, snapshot)
+            )
+            if weighs_the_situation:  # "what if it grows to 8,000?", "so what are our options?" mid-questionnaire
+                dispatcher.utter_message(text=situation_so_far(tracker, snapshot, extraction.facts, changes))
+                return events + [SlotSet(asked, None)]
+            if is_digression(intent, text, snapshot):
+                return []  # a question in the middle: the form rejects, the rules answer it, the form resumes
         if changes:
             dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
         elif len(extraction.facts) >= 2 and snapshot:  # several answers at once: what was understood

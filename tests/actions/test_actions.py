@@ -442,3 +442,25 @@ async def test_facts_told_to_the_fallback_start_the_questionnaire_only_when_abou
         fallback.ActionAnswerUnclear(), make_tracker("a limerick about spring, please", "nlu_fallback")
     )
     assert "Noted" not in text and all(e["event"] != "followup" for e in events)
+
+
+async def test_a_what_if_mid_questionnaire_weighs_the_whole_situation_so_far():
+    slots = {"order_quantity": 150.0, "weeks_to_launch": 3.0, "own_design": "no"}
+    text, events, _ = await run(
+        questionnaire.ValidateBuyerProfileForm(),
+        form_tracker("hmm, suppose it went up to 9,000?", "budget", slots=slots),
+    )
+    assert "Updated: Order quantity 150 units → 9,000 units" in text
+    assert "500-5000" in text and "2-4 weeks" in text and "Tension" in text  # quantity and time pull apart
+    assert slot_events(events) == {"order_quantity": 9000.0, "budget": None}
+
+
+async def test_asking_for_the_options_mid_questionnaire_gets_the_tables_answer_not_a_digression():
+    slots = {"order_quantity": 5000.0, "weeks_to_launch": 4.0, "own_design": "yes"}
+    text, events, _ = await run(
+        questionnaire.ValidateBuyerProfileForm(),
+        form_tracker(
+            "hmm, which of the two does that leave us with?", "ip_importance", "ask_capabilities", slots=slots
+        ),
+    )
+    assert events and "3-6 months" in text and "2-4 weeks" in text
