@@ -81,6 +81,8 @@ def quote_followup_events(
     revised = revise_quotes(comparison, text)
     if revised is not None:  # "what if the OEM tooling was $2,000?"
         return compare_quotes_events(dispatcher, tracker, revised, quote_quantities(text, tracker))
+    if BREAK_EVEN_ASK.search(text) and not find_quantities(text):  # "at what volume do they cost the same?"
+        return compare_quotes_events(dispatcher, tracker, comparison, remembered_quantities(tracker))
     if asked_factor(tracker, snapshot) not in (None, "unit_cost"):  # "which is cheaper at 6,000?" stays
         return None
     if parse_weeks(text) is not None:
@@ -93,7 +95,12 @@ def quote_followup_events(
     return None
 
 
-QUOTE_RECALL = re.compile(r"\b(quotes?|remind|again|recap|break[- ]?even|breakeven|crossover|tipping point)\b", re.I)
+QUOTE_RECALL = re.compile(r"\b(quotes?|remind|again|recap)\b", re.I)
+BREAK_EVEN_ASK = re.compile(
+    r"\b(break[- ]?even|breakeven|cross ?over|crossover|tipping point|cost the same|same (cost|price|total)|"
+    r"equal (cost|price)|wins?|overtakes?|becomes? cheaper|gets? cheaper|pays? off)\b",
+    re.I,
+)
 
 
 def scaled(text: str, quantities: list[float]) -> list[float]:

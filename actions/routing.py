@@ -53,7 +53,8 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
         return sides_events(dispatcher, tracker, snapshot, sides)
     factor = asked_factor(tracker, snapshot)
     situation = answers.situation_in(text, factor, snapshot)
-    if situation and answers.asks_which_model(text):  # "Amazon FBA test run, 300 units asap: OEM or ODM?"
+    audience_asked = factor == "best_for" and answers.audience_named(text, snapshot)  # "which is better for startups?"
+    if situation and answers.asks_which_model(text) and not audience_asked:  # "300 units asap: OEM or ODM?"
         return situation_events(dispatcher, tracker, snapshot, situation)
     topic = answers.not_covered_topic(text)
     next_door = factor or named_models(tracker) or tracker.get_slot("last_factor") or answers.mentions_toys(text)
@@ -61,7 +62,7 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
         dispatcher.utter_message(text=answers.answer_not_covered(snapshot, topic, factor, text))
         return [SlotSet("last_factor", factor or topic.related[0]), SlotSet("last_model", None)]
     statement = not answers.is_question(text) and may_start_questionnaire(tracker)  # the questionnaire takes it
-    if situation and not statement and not (factor == "best_for" and answers.audience_named(text, snapshot)):
+    if situation and not statement and not audience_asked:
         return situation_events(dispatcher, tracker, snapshot, situation)
     if factor is None and answers.asks_for_overview(text):
         return overview_events(dispatcher, tracker, snapshot)

@@ -219,7 +219,7 @@ def find_quantities(text: str) -> list[Number]:
             continue  # "our 12 stores", "3 designers", "founded 5 years ago", "2.10 per unit"
         value = _value(match)
         after = text[match.end() : match.end() + 40]
-        counted = bool(re.match(r"\s+of each\b", after)) or bool(  # "200 of each"
+        counted = bool(value >= 10 and re.match(r"\s+of (each|a|an|every)\b", after)) or bool(  # "200 of each"
             re.match(
                 rf"\s*-?\s*(?:(?!of\b|the\b|in\b|by\b|for\b)\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b"
                 rf"(?!{_LABELS_NEXT_FIGURE})",
@@ -667,6 +667,9 @@ def scale_in(text: str) -> float | None:
     return next((factor for pattern, factor in _SCALES if pattern.search(clean)), None)
 
 
+_UNIT_PRICE_WORDS = re.compile(r"\b(unit price|unit cost|price per|cost per|per[- ]?(unit|piece|pc)|each|apiece)\b")
+
+
 def revise_quotes(comparison: QuoteComparison, text: str) -> QuoteComparison | None:
     """The quotes with one model's figure changed ("what if the OEM tooling was $2,000?"), or None
     when the text names no model with an amount. A per-unit amount replaces the unit price, any other
@@ -697,9 +700,10 @@ def revise_quotes(comparison: QuoteComparison, text: str) -> QuoteComparison | N
     if not amounts:
         return None
     fixed, per_unit = old.fixed, old.per_unit
+    unit_price_named = len(amounts) == 1 and _UNIT_PRICE_WORDS.search(text)  # "the OEM unit price came down to $4"
     for m in amounts:
         amount = _amount(m)
-        if _is_per_unit(text, m) or m.group("cents"):
+        if _is_per_unit(text, m) or m.group("cents") or unit_price_named:
             per_unit = amount
         else:
             fixed = amount

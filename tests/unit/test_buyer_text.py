@@ -401,3 +401,14 @@ def test_dotted_acronyms_are_the_models():
     from advisor.understanding.buyer_text import normalise
 
     assert normalise("so what's an O.E.M. then") == "so what's an oem then"
+
+
+def test_a_unit_price_named_in_a_what_if_changes_the_unit_price():
+    comparison = parse_quotes("OEM: $9,000 tooling + $5/unit, ODM: $900 setup + $6/unit")
+    assert revise_quotes(comparison, "suppose OEM's price per piece dropped to $3.50").quotes["OEM"] == Quote(
+        "OEM", 9000, 3.5
+    )
+
+
+def test_so_many_of_each_is_an_order():
+    assert extract_facts("roughly 300 of a single design each quarter").facts["order_quantity"] == 300.0
