@@ -42,21 +42,23 @@ def named_models(tracker: Tracker) -> list[str]:
 
 
 def question_text(tracker: Tracker) -> str:
-    """What the message asks: beside a stated fact only the question ("Budget's tight. How long does
-    OEM take?" asks the time, not the cost), else the whole message."""
-    text = latest_text(tracker)
-    return split_statement(text)[1] if stated_facts(text) else text
-
-
-def asked_factor(tracker: Tracker, snapshot: Snapshot) -> str | None:
-    """The table row the message asks about: the question's own row when the message also states or
-    describes something ("the model where we control every aspect of the design - what's the MOQ?"),
-    else the extracted entity, else the strongest word match."""
+    """What the message asks: beside a stated fact or a described model only the question ("Budget's
+    tight. How long does OEM take?" asks the time, not the cost; "the model where we control every
+    aspect of the design - what's the MOQ?" asks the MOQ), else the whole message."""
     text = latest_text(tracker)
     statement, question = split_statement(text)
     if statement and question and (stated_facts(text) or answers.models_described(statement)):
+        return question
+    return text
+
+
+def asked_factor(tracker: Tracker, snapshot: Snapshot) -> str | None:
+    """The table row the message asks about: the question's own row (see `question_text`), else the
+    extracted entity, else the strongest word match."""
+    question = question_text(tracker)
+    if question != latest_text(tracker):
         return answers.best_factor(question, snapshot)
-    return answers.best_factor(text, snapshot, entity_values(tracker, "factor"))
+    return answers.best_factor(question, snapshot, entity_values(tracker, "factor"))
 
 
 def buyer_profile(tracker: Tracker) -> BuyerProfile:

@@ -25,6 +25,7 @@ from actions.routing import (
     and_going_on,
     answer_factor_events,
     context_events,
+    leads_on,
     noted,
     overview_events,
     situation_events,
@@ -110,8 +111,7 @@ class ActionUpdateProfile(Action):
                 answered = overview_events(dispatcher, tracker, snapshot)
             if answered is not None:  # beside a stated fact the questionnaire goes on ("IP matters. Who owns it?")
                 answered = and_going_on(dispatcher, tracker, snapshot, answered)
-                leads_on = any(event.get("event") == "followup" for event in answered)
-                return events + answered + ([] if leads_on else [FollowupAction(ACTION_LISTEN)])
+                return events + answered + ([] if leads_on(answered) else [FollowupAction(ACTION_LISTEN)])
         if extraction.problem:
             dispatcher.utter_message(text=extraction.problem)
         if recommended and extraction.facts:

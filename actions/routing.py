@@ -69,13 +69,18 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
     return followup_events(dispatcher, tracker, snapshot, factor)
 
 
+def leads_on(events: list[EventType]) -> bool:
+    """The events already hand over to another action (the questionnaire)."""
+    return any(event.get("event") == "followup" for event in events)
+
+
 def and_going_on(
     dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot, answered: list[EventType] | None
 ) -> list[EventType] | None:
     """An answer's events, then the questionnaire going on where the buyer told something about
     themselves (`go_on_events`); unchanged when nothing was answered, the answer already leads on, or
     it compared quotes (their figures are no buyer facts)."""
-    if not answered or any(event.get("event") == "followup" or event.get("name") == "quotes" for event in answered):
+    if not answered or leads_on(answered) or any(event.get("name") == "quotes" for event in answered):
         return answered
     return answered + go_on_events(dispatcher, tracker, snapshot)
 
