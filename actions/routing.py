@@ -57,7 +57,7 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
     if situation and answers.asks_which_model(text) and not audience_asked:  # "300 units asap: OEM or ODM?"
         return situation_events(dispatcher, tracker, snapshot, situation)
     topic = answers.not_covered_topic(text)
-    next_door = factor or named_models(tracker) or tracker.get_slot("last_factor") or answers.mentions_toys(text)
+    next_door = factor or named_models(tracker) or tracker.get_slot("last_factor") or answers.about_sourcing(text)
     if topic and next_door:  # next door to the table, not off-topic
         dispatcher.utter_message(text=answers.answer_not_covered(snapshot, topic, factor, text))
         return [SlotSet("last_factor", factor or topic.related[0]), SlotSet("last_model", None)]
@@ -135,9 +135,11 @@ def go_on_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: S
 
 
 def sides_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot, sides: str) -> list[EventType]:
-    """A model's downsides or upsides: the model named, else the one just talked about or recommended,
-    else both."""
+    """A model's downsides or upsides (or both): the model named, else the one just talked about or
+    recommended, else both models."""
     named = named_models(tracker)
+    if sides == "both":  # "what would I gain and give up by going ODM instead of OEM?": the first one named
+        named = named[:1]
     fallback = tracker.get_slot("last_model") or tracker.get_slot("recommendation")
     models = named if len(named) == 1 else [fallback] if fallback and not named else list(MODELS)
     dispatcher.utter_message(text="\n".join(answers.answer_sides(snapshot, model, sides) for model in models))
@@ -154,6 +156,11 @@ FOLLOWUP_ASKS = re.compile(
 )
 
 
+BARE_MODEL_FILLERS = frozenset(
+    {"and", "what", "about", "for", "how", "the", "with", "then", "so", "quick", "one", "q", "question", "ok", "hi"}
+)
+
+
 def followup_events(
     dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Snapshot, factor: str | None
 ) -> list[EventType] | None:
@@ -162,9 +169,12 @@ def followup_events(
     last_factor, text = tracker.get_slot("last_factor"), latest_text(tracker)
     clean = normalise(text)
     words = re.findall(r"[\w']+", clean)
+    models = answers.models_in(text)
+    bare_model = models and all(w in BARE_MODEL_FILLERS or answers.models_in(w) for w in words)
+    if last_factor not in snapshot.factors and bare_model and len(words) <= 5:  # "quick one - O.D.M.?": what it is
+        return answer_definition_events(dispatcher, snapshot, models)
     if last_factor not in snapshot.factors or len(words) > 5:
         return None
-    models = answers.models_in(text)
     last_model = tracker.get_slot("last_model")
     if not models and last_model and re.search(r"\b(the )?other( one)?\b", clean):
         models = [other(last_model)]  # "the other one?"
@@ -175,9 +185,6 @@ def followup_events(
         if not models and last_model and not answers.asks_for_both(text):
             models = [last_model]
         return answer_factor_events(dispatcher, snapshot, factor, models, text)
-    bare_model = models and all(
-        w in ("and", "what", "about", "for", "how", "the", "with", "then", "so") or answers.models_in(w) for w in words
-    )
     if not (bare_model or FOLLOWUP_ASKS.search(clean)):
         return None
     return answer_factor_events(dispatcher, snapshot, last_factor, models, text)
@@ -193,6 +200,7 @@ def wants_questionnaire(tracker: Tracker, snapshot: Snapshot) -> bool:
         and (factor is None or about_the_buyer)
         and not answers.asks_for_overview(text)
         and not answers.model_checked(text)  # "which model is that, where they add our logo?"
+        and not answers.not_covered_topic(text)  # "which OEM factory in Shantou would you recommend?"
         and may_start_questionnaire(tracker)
     )
 

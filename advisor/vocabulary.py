@@ -101,6 +101,7 @@ class Vocabulary:
     which_model_asks: re.Pattern
     recommendation_asks: re.Pattern
     overview_asks: re.Pattern
+    sourcing_words: re.Pattern  # a message about making or buying toys: a subject next door is on topic
     downside_asks: re.Pattern
     upside_asks: re.Pattern
     drawbacks: dict[str, str]  # factor key -> the cell level (or IP owner) that is a drawback; "both": a trade-off
@@ -135,6 +136,7 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         which_model_asks=phrase_pattern(raw["which_model_asks"]),
         recommendation_asks=phrase_pattern(raw["recommendation_asks"]),
         overview_asks=phrase_pattern(raw["overview_asks"]),
+        sourcing_words=phrase_pattern(raw["sourcing_words"]),
         downside_asks=phrase_pattern(raw["downside_asks"]),
         upside_asks=phrase_pattern(raw["upside_asks"]),
         drawbacks=dict(raw["drawbacks"]),

@@ -22,6 +22,7 @@ from advisor.understanding.buyer_text import (
     describe_weeks,
     extract_facts,
     is_question,
+    negated_choice,
     normalise,
     split_statement,
 )
@@ -53,8 +54,10 @@ def models_in(text: str) -> list[str]:
 
 def models_described(text: str) -> list[str]:
     """Service models a buyer describes without naming them: 'a toy the factory already sells' is
-    ODM, 'made to our engineering files' is OEM (vocabulary.yml `descriptions`)."""
-    return _mentions(normalise(text or ""), _VOCABULARY.model_descriptions)
+    ODM, 'made to our engineering files' is OEM (vocabulary.yml `descriptions`); in a negated choice
+    ('which one doesn't need our own design?') the other one."""
+    described = _mentions(normalise(text or ""), _VOCABULARY.model_descriptions)
+    return [other(model) for model in described] if negated_choice(text) and len(described) == 1 else described
 
 
 def not_covered_topic(text: str) -> NotCoveredTopic | None:
@@ -151,17 +154,20 @@ _OWNERSHIP_ASK = re.compile(
 
 def best_factor(text: str, snapshot: Snapshot, entity_values: list[str] = ()) -> str | None:
     """The factor a question is about: who owns what when the buyer asks whether something is theirs
-    ("is the logo I add mine?"), else an extracted entity, else the strongest text match."""
+    ("is the logo I add mine?"), else an extracted entity (Best For only when no other row is named or
+    it names an audience), else the strongest text match."""
     if _OWNERSHIP_ASK.search(normalise(text or "")):
         return "design_ownership"
-    for value in entity_values:
-        key = synonym_to_factor(value, snapshot)
-        if key:
-            return key
     scores = factor_scores(text, snapshot)
-    if not scores and audience_named(text, snapshot):  # "OEM or ODM for fast market entry?"
+    named = [key for key in (synonym_to_factor(value, snapshot) for value in entity_values) if key]
+    rows = [key for key in named if key != "best_for"]  # "suited"/"a good fit" beside another row ask which model
+    if rows:
+        return rows[0]
+    if named and (not scores or audience_named(text, snapshot)):
         return "best_for"
-    return max(scores, key=scores.get) if scores else None
+    if not scores:
+        return "best_for" if audience_named(text, snapshot) else None  # "OEM or ODM for fast market entry?"
+    return max(scores, key=scores.get)
 
 
 def synonym_to_factor(value: str, snapshot: Snapshot) -> str | None:
@@ -287,6 +293,7 @@ def _audience_lead(text: str, snapshot: Snapshot) -> tuple[str, str] | None:
 def _headline(snapshot: Snapshot, factor: str, text: str, wanted: str | None) -> tuple[str | None, str | None]:
     """The model a comparative ('which is riskier') or audience ('for startups') question points to,
     with the line that says so; (None, None) for other questions. `wanted`: the comparative's level."""
+    pointed_to, lead = None, None
     if wanted:
         row = snapshot.factors[factor]
         match = [m for m in MODELS if row.cells[m].level == wanted]
@@ -295,10 +302,13 @@ def _headline(snapshot: Snapshot, factor: str, text: str, wanted: str | None) ->
             if len(match) == 1
             else (None, None)
         )
-        return _clause_winner(text, factor, wanted, snapshot) or by_level
-    if factor == "best_for":
-        return _audience_lead(text, snapshot) or (None, None)
-    return None, None
+        pointed_to, lead = _clause_winner(text, factor, wanted, snapshot) or by_level
+    elif factor == "best_for":
+        pointed_to, lead = _audience_lead(text, snapshot) or (None, None)
+    if pointed_to and negated_choice(text):  # "which one isn't suited to a tight deadline?": the other one
+        pointed_to, row = other(pointed_to), snapshot.factors[factor]
+        lead = f"**{pointed_to}** — {row.row_label}: {row.cells[pointed_to].text}."
+    return pointed_to, lead
 
 
 def answer_factor(snapshot: Snapshot, factor: str, models: list[str], text: str = "") -> tuple[str, str | None]:
@@ -342,6 +352,12 @@ _NAME_ASK = re.compile(
 )
 
 
+_WHICH_ONE = re.compile(
+    r"^\W*(?:so\W+|and\W+|but\W+)?(?:which|what)\s+(?:model|one|option|route|type|kind|arrangement|setup|approach|"
+    r"service|of the two|of them|of these)\b"
+)
+
+
 def after_name_ask(text: str) -> str:
     """What a message asks after naming a described model ("what's that model called and how long does
     it take?" -> "and how long does it take?"); empty when it asks nothing more."""
@@ -361,6 +377,9 @@ def model_checked(text: str) -> tuple[str | None, str] | None:
     if len(named) == 1 and _CHECK_ASK.search(clean):
         return named[0], described[0]
     if len(named) != 1 and _NAME_ASK.search(clean):
+        return None, described[0]
+    which = _WHICH_ONE.search(clean)
+    if not named and which and models_described(clean[which.end() :]):  # "which model won't need our own design?"
         return None, described[0]
     return None
 
@@ -402,11 +421,12 @@ def answer_overview(snapshot: Snapshot, models: list[str] | tuple[str, ...] = MO
 
 
 def asks_sides(text: str) -> str | None:
-    """'downsides?', 'what would we give up?' -> "downsides"; 'what's good about OEM?' -> "upsides"."""
+    """'downsides?', 'what would we give up?' -> "downsides"; 'what's good about OEM?' -> "upsides";
+    'what would I gain and what would I give up by going ODM?' -> "both"."""
     clean = normalise(text or "")
     down, up = _VOCABULARY.downside_asks.search(clean), _VOCABULARY.upside_asks.search(clean)
-    if down and up:  # "pros and cons": the whole comparison
-        return None
+    if down and up:  # "pros and cons" (of the two): the whole comparison
+        return None if asks_for_overview(clean) else "both"
     return "downsides" if down else "upsides" if up else None
 
 
@@ -416,8 +436,8 @@ def _is_drawback(key: str, cell: Cell) -> bool:
 
 
 def answer_sides(snapshot: Snapshot, model: str, sides: str) -> str:
-    """A model's downsides (or upsides) read off the table: the rows whose cell is a drawback (or not),
-    each with its cell; a row that is a trade-off either way is in both lists."""
+    """A model's downsides (or upsides, or "both") read off the table: the rows whose cell is a drawback
+    (or not), each with its cell; a row that is a trade-off either way is in both lists."""
     other_model = other(model)
     rows = [
         (key, row)
@@ -425,6 +445,8 @@ def answer_sides(snapshot: Snapshot, model: str, sides: str) -> str:
         if key in _VOCABULARY.drawbacks
         and (_is_drawback(key, row.cells[model]) == (sides == "downsides") or _VOCABULARY.drawbacks[key] == "both")
     ]
+    if sides == "both":
+        return "\n".join(answer_sides(snapshot, model, side) for side in ("upsides", "downsides"))
     lines = [f"**{model}'s {sides}**, from the table (against {other_model}):"]
     lines += [
         f"• **{row.row_label}** — {model}: {row.cells[model].text} (vs {other_model}: {row.cells[other_model].text})"
@@ -568,7 +590,8 @@ def situation_in(text: str, asked_about: str | None = None, snapshot: Snapshot |
     broad = asked_about in (None, "moq", "development_time", "best_for")  # "can I get exclusivity?" asks a row
     which_model = _VOCABULARY.which_model_asks.search(clean) or broad and _VOCABULARY.situation_asks.search(clean)
     own_figure = {"moq": "order_quantity", "development_time": "weeks_to_launch"}.get(asked_about) in facts
-    about_toys = models_in(clean) or "order_quantity" in facts or _TOY_WORDS.search(clean)
+    counts_an_order = "order_quantity" in facts and (about_sourcing(clean) or "weeks_to_launch" in facts)
+    about_toys = models_in(clean) or counts_an_order or _TOY_WORDS.search(clean)  # not "a table for two?"
     if not (which_model or own_figure or asked_about is None and "?" in clean and about_toys):
         return None
     return facts or None
@@ -633,7 +656,9 @@ DEFINITION_ASK = re.compile(
 
 _WHAT_A_MODEL_IS = re.compile(
     r"\b(oem|odm)\W+(?:[\w']+\W+){0,2}?(stands? for|short for)\b|\bwhat (?:does|do) (?:the )?(?:letters )?(oem|odm) "
-    r"mean\b|\b(acronyms?|abbreviations?|letters)\W+(?:\w+\W+){0,3}?(oem|odm)\b|\bwho does what\b"
+    r"mean\b|\b(acronyms?|abbreviations?|letters)\W+(?:\w+\W+){0,3}?(oem|odm)\b|\bwho does what\b|"
+    r"\bwhich is which\b|\bwhat (?:an? )?(oem|odm)(?: factory| model| supplier)? (?:is|means|really is|actually is)\b|"
+    r"^\W*(oem|odm)\s*==?\s*(?:[\w',]+\s+){1,6}?or\b"
 )
 
 
@@ -709,15 +734,9 @@ def asks_feasibility(text: str) -> bool:
     return bool(_VOCABULARY.situation_asks.search(normalise(text or "")))
 
 
-_SOURCING_WORDS = re.compile(
-    r"\b(need\w*|launch\w*|ready|deliver\w*|ship\w*|orders?|make|produc\w+|manufactur\w+|"
-    r"factory|factories|supplier|stock|shelves|sell\w*|quantity|qty|deadline|model|catalogue|catalog)\b"
-)
-
-
 def about_sourcing(text: str) -> bool:
     """The message is about making or selling toys ("I need them in 3 weeks", "quantity: 300")."""
-    return mentions_toys(text) or bool(_SOURCING_WORDS.search(normalise(text or "")))
+    return mentions_toys(text) or bool(_VOCABULARY.sourcing_words.search(normalise(text or "")))
 
 
 def mentions_toys(text: str) -> bool:

@@ -940,12 +940,34 @@ def _described_models(text: str) -> list[str]:
     return [model for model, pattern in _VOCABULARY.model_descriptions.items() if pattern.search(text)]
 
 
+_NEGATED_CHOICE = re.compile(
+    r"\b(?:which|what)(?:'s)?\b(?:\s+(?!(?:if|when|since|as|because|we|i|you|they|our|my)\b)[\w']+){0,4}?\s*"
+    r"(?:'s|is|does|do|will|would|ca|can|should)?\s*(?:n't|not)\b|\b(?:which|what)\s+(?:[\w']+\s+){0,3}?never\b"
+)
+
+
+def negated_choice(text: str) -> bool:
+    """'Which model isn't suited to a tight deadline?', 'what's not a good fit for low volumes?': the model
+    asked for is the one the rest of the question does not describe."""
+    return bool(_NEGATED_CHOICE.search(normalise(text or "")))
+
+
+def _without_negated_choice(clean: str) -> str:
+    """The text without a negated which-model question: "which one doesn't need me to own a design?"
+    tells nothing about the buyer."""
+    found = _NEGATED_CHOICE.search(clean)
+    if not found:
+        return clean
+    end = re.compile(r"[?.!]").search(clean, found.end())
+    return clean[: found.start()] + (clean[end.end() :] if end else "")
+
+
 def extract_facts(
     text: str, asked: str | None = None, today: date | None = None, quantity_known: bool = False
 ) -> Extraction:
     """Every buyer fact in `text`; `asked` names the profile slot the buyer is answering. With the
     order quantity already known, a bare number in a what-if is a new one ("and if it were 3,000?")."""
-    clean = normalise(text or "").strip()
+    clean = _without_negated_choice(normalise(text or "")).strip()
     facts: dict = {}
     problem = None
     asked_bare = None if asked and _UNSURE.search(clean) else asked  # "I don't know" is not a bare "no"
