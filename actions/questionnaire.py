@@ -121,10 +121,10 @@ class ActionUpdateProfile(Action):
             if isinstance(weeks, (int, float)) and weeks > 0 and list(extraction.facts) == ["weeks_to_launch"]:
                 # "we're aiming for early September, ok?": the date check itself, then the re-evaluation
                 dispatcher.utter_message(text=answers.answer_time_feasibility(snapshot, weeks))
+        elif changes and snapshot:  # "and if we had 8 months instead?": the table's answer for all of it now
+            dispatcher.utter_message(text=situation_so_far(tracker, snapshot, extraction.facts, changes))
         elif situation:  # "15k sets for a department store, which way?": the table's answer first
             situation_events(dispatcher, tracker, snapshot, situation, questionnaire_follows=True)
-        elif changes:
-            dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
         elif extraction.facts and snapshot:  # an opening that volunteers answers: what was understood, checked
             dispatcher.utter_message(text=noted(extraction.facts, tracker, snapshot))
         return events + [SlotSet("invalid_answers", 0)]
@@ -171,6 +171,10 @@ class ValidateBuyerProfileForm(FormValidationAction):
         known_quantity = tracker.get_slot("order_quantity") not in (None, UNSURE)
         extraction = extract_facts(text, asked=asked, quantity_known=known_quantity)
         events, changes = profile_events(extraction.facts, tracker)
+        told = [slot for slot in PROFILE_SLOTS if tracker.get_slot(slot) not in (None, UNSURE)]
+        if asked and told and not extraction.facts and not extraction.problem and answers.asks_for_verdict(text):
+            dispatcher.utter_message(text=phrases.VERDICT_NOW)  # "bottom line?": the recommendation now
+            return [SlotSet(slot, UNSURE) for slot in PROFILE_SLOTS if tracker.get_slot(slot) is None]
         if asked and asked not in extraction.facts and not extraction.problem and snapshot:
             weighs_the_situation = changes or (
                 (answers.asks_which_model(text) or answers.asks_feasibility(text))
@@ -181,12 +185,14 @@ class ValidateBuyerProfileForm(FormValidationAction):
                 return events + [SlotSet(asked, None)]
             if is_digression(intent, text, snapshot):
                 return []  # a question in the middle: the form rejects, the rules answer it, the form resumes
-        if changes:
-            dispatcher.utter_message(text="Updated: " + "; ".join(changes) + ".")
+        if changes and snapshot:  # "and if we had 8 months and wanted 7,000 instead?": the table on all of it
+            dispatcher.utter_message(text=situation_so_far(tracker, snapshot, extraction.facts, changes))
         elif len(extraction.facts) >= 2 and snapshot:  # several answers at once: what was understood
             dispatcher.utter_message(text=understood_so_far(extraction.facts, buyer_profile(tracker), snapshot))
         focus = tracker.get_slot("last_model")
-        side_answer = answers.side_question_reply(snapshot, latest_text(tracker), focus) if snapshot else None
+        side_answer = (
+            answers.side_question_reply(snapshot, latest_text(tracker), focus) if snapshot and not changes else None
+        )
         if side_answer and asked:  # "is ODM cheaper up front? and no, no drawings yet": answer it, keep the fact
             dispatcher.utter_message(text=side_answer)
             if not extraction.facts:

@@ -36,7 +36,7 @@ def quote_quantities(text: str, tracker: Tracker) -> list[float]:
     )
 
 
-AT_QUANTITY = re.compile(r"\b(?:totals?|costs?|prices?)\s+(?:at|for)\s+(?:\d+\s+(?:and|or|,)\s+)?$", re.I)
+AT_QUANTITY = re.compile(r"\b(?:at|for)\s+(?:\d+\s+(?:and|or|,)\s+)?$", re.I)  # "cheaper at 6k?", "totals for 2000"
 
 
 def compare_quotes_events(
@@ -97,7 +97,8 @@ def quote_followup_events(
 
 QUOTE_RECALL = re.compile(r"\b(quotes?|remind|again|recap)\b", re.I)
 BREAK_EVEN_ASK = re.compile(
-    r"\b(break[- ]?even|breakeven|cross ?over|crossover|tipping point|cost the same|same (cost|price|total)|"
+    r"\b(break[- ]?even|breakeven|cross ?over|crossover|cross|intersect|meet|even out|tipping point|cost the same|"
+    r"same (cost|price|total)|"
     r"equal (cost|price)|wins?|overtakes?|becomes? cheaper|gets? cheaper|pays? off)\b",
     re.I,
 )

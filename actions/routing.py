@@ -36,6 +36,8 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
     if events is not None:
         return events
     text = latest_text(tracker)
+    if tracker.get_slot("recommendation") and answers.asks_for_verdict(text) and not stated_facts(text):
+        return [FollowupAction("action_recommend")]  # "verdict?" after the recommendation: said again
     if len(named_models(tracker)) == 2 and len(answers.models_in(text)) == 2:
         try:
             return compare_quotes_events(dispatcher, tracker, parse_quotes(text), quote_quantities(text, tracker))
@@ -201,6 +203,7 @@ def wants_questionnaire(tracker: Tracker, snapshot: Snapshot) -> bool:
         and not answers.asks_for_overview(text)
         and not answers.model_checked(text)  # "which model is that, where they add our logo?"
         and not answers.not_covered_topic(text)  # "which OEM factory in Shantou would you recommend?"
+        and not answers.asks_what_a_model_is(text)  # "I'm confused which one is which"
         and may_start_questionnaire(tracker)
     )
 
@@ -226,9 +229,9 @@ def _content_answer(
         return volunteered
     text = latest_text(tracker)
     factor, models = asked_factor(tracker, snapshot), named_models(tracker)
-    # "how long does the slower one take?"; after a recommendation, "what are the costs like?"
+    # "how long does the slower one take?"; after a recommendation, "what are the costs like?"; "per piece, who wins?"
     in_context = tracker.get_slot("last_factor") in snapshot.factors or bool(tracker.get_slot("recommendation"))
-    if needs_model and not models and not (factor and in_context):
+    if needs_model and not models and not (factor and (in_context or answers.asks_which_model(text))):
         return None
     if factor:
         return answer_factor_events(dispatcher, snapshot, factor, models, text)

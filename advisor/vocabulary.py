@@ -100,8 +100,11 @@ class Vocabulary:
     situation_asks: re.Pattern
     which_model_asks: re.Pattern
     recommendation_asks: re.Pattern
+    verdict_asks: re.Pattern
+    level_words: dict[str, tuple[re.Pattern, dict[str, re.Pattern]]]  # row -> (its nouns, level -> adjectives)
     overview_asks: re.Pattern
     sourcing_words: re.Pattern  # a message about making or buying toys: a subject next door is on topic
+    shorthands: dict[str, str]  # texting shorthand -> the word it stands for ("nxt" -> "next")
     downside_asks: re.Pattern
     upside_asks: re.Pattern
     drawbacks: dict[str, str]  # factor key -> the cell level (or IP owner) that is a drawback; "both": a trade-off
@@ -135,8 +138,17 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         situation_asks=phrase_pattern(raw["situation_asks"]),
         which_model_asks=phrase_pattern(raw["which_model_asks"]),
         recommendation_asks=phrase_pattern(raw["recommendation_asks"]),
+        verdict_asks=phrase_pattern(raw["verdict_asks"]),
+        level_words={
+            row: (
+                phrase_pattern(entry["nouns"]),
+                {level: phrase_pattern(words) for level, words in entry.items() if level != "nouns"},
+            )
+            for row, entry in raw["level_words"].items()
+        },
         overview_asks=phrase_pattern(raw["overview_asks"]),
         sourcing_words=phrase_pattern(raw["sourcing_words"]),
+        shorthands={str(short).lower(): str(word) for short, word in raw["shorthands"].items()},
         downside_asks=phrase_pattern(raw["downside_asks"]),
         upside_asks=phrase_pattern(raw["upside_asks"]),
         drawbacks=dict(raw["drawbacks"]),

@@ -56,8 +56,16 @@ def models_described(text: str) -> list[str]:
     """Service models a buyer describes without naming them: 'a toy the factory already sells' is
     ODM, 'made to our engineering files' is OEM (vocabulary.yml `descriptions`); in a negated choice
     ('which one doesn't need our own design?') the other one."""
-    described = _mentions(normalise(text or ""), _VOCABULARY.model_descriptions)
+    clean = normalise(text or "")
+    described = [  # "our exact spec, nothing off-the-shelf": a description ruled out describes nothing
+        model
+        for model in _mentions(clean, _VOCABULARY.model_descriptions)
+        if not all(_RULED_OUT.search(clean[: m.start()]) for m in _VOCABULARY.model_descriptions[model].finditer(clean))
+    ]
     return [other(model) for model in described] if negated_choice(text) and len(described) == 1 else described
+
+
+_RULED_OUT = re.compile(r"\b(no|not|nothing|never|without|rather than|instead of)\W+(\w+\W+)?$")
 
 
 def not_covered_topic(text: str) -> NotCoveredTopic | None:
@@ -86,7 +94,10 @@ def _windows(tokens: list[str], size: int) -> list[str]:
     return [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
 
 
-_NOT_ABOUT_TIME = re.compile(r"\b(first|full|part|same|any|this|next|every|some|a long|long)[\s-]time\b|\bno longer\b")
+_NOT_ABOUT_TIME = re.compile(
+    r"\b(first|full|part|same|any|this|next|every|some|a long|long)[\s-]time\b|\bno longer\b|"
+    r"\bwaste (of )?(my|our|your) time\b|\b(my|our|your) time\b"
+)
 
 
 def factor_scores(text: str, snapshot: Snapshot) -> dict[str, float]:
@@ -161,10 +172,15 @@ def best_factor(text: str, snapshot: Snapshot, entity_values: list[str] = ()) ->
     scores = factor_scores(text, snapshot)
     named = [key for key in (synonym_to_factor(value, snapshot) for value in entity_values) if key]
     rows = [key for key in named if key != "best_for"]  # "suited"/"a good fit" beside another row ask which model
-    if rows:
-        return rows[0]
+    if rows:  # several: the one the words name most strongly ("waste of my time. cheaper per unit?")
+        return max(rows, key=lambda key: scores.get(key, 0))
     if named and (not scores or audience_named(text, snapshot)):
         return "best_for"
+    if not scores or max(scores, key=scores.get) == "best_for":  # "which suits tiny runs?": the row of the runs
+        joined = f" {' '.join(_TOKEN.findall(normalise(text or '')))} "
+        by_adjective = [row for row in _VOCABULARY.level_words if _level_by_adjective(joined, row)]
+        if by_adjective:
+            return by_adjective[0]
     if not scores:
         return "best_for" if audience_named(text, snapshot) else None  # "OEM or ODM for fast market entry?"
     return max(scores, key=scores.get)
@@ -179,10 +195,29 @@ def synonym_to_factor(value: str, snapshot: Snapshot) -> str | None:
 
 
 def _comparative(text: str, factor: str, snapshot: Snapshot) -> str | None:
-    """The level a comparative question asks for ('which is riskier' -> 'higher')."""
+    """The level a comparative question asks for ('which is riskier' -> 'higher'; 'when the deadline
+    is tight' -> 'shorter')."""
     joined = f" {' '.join(_TOKEN.findall(normalise(text)))} "
     hits = [(len(p), lvl) for p, lvl in snapshot.factors[factor].comparatives.items() if f" {p} " in joined]
-    return max(hits)[1] if hits else None
+    return max(hits)[1] if hits else _level_by_adjective(joined, factor)
+
+
+def _level_by_adjective(text: str, factor: str) -> str | None:
+    """A level said by an adjective up to three words before the row's noun ('tiny runs') or after it
+    and a verb of being ('the deadline is tight')."""
+    nouns, levels = _VOCABULARY.level_words.get(factor, (None, {}))
+    if nouns is None:
+        return None
+    tokens = text.split()
+    for noun in nouns.finditer(text):
+        first = len(text[: noun.start()].split())
+        after = first + len(noun.group(0).split())
+        said_of_it = after < len(tokens) and tokens[after] in ("is", "are", "was", "were", "'s", "being", "looks")
+        window = " ".join(tokens[max(0, first - 3) : first] + (tokens[after : after + 3] if said_of_it else []))
+        found = [level for level, adjectives in levels.items() if adjectives.search(window)]
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 _LEVEL_RANK = {"lower": 0, "moderate": 1, "higher": 2}
@@ -590,8 +625,13 @@ def situation_in(text: str, asked_about: str | None = None, snapshot: Snapshot |
     broad = asked_about in (None, "moq", "development_time", "best_for")  # "can I get exclusivity?" asks a row
     which_model = _VOCABULARY.which_model_asks.search(clean) or broad and _VOCABULARY.situation_asks.search(clean)
     own_figure = {"moq": "order_quantity", "development_time": "weeks_to_launch"}.get(asked_about) in facts
-    counts_an_order = "order_quantity" in facts and (about_sourcing(clean) or "weeks_to_launch" in facts)
-    about_toys = models_in(clean) or counts_an_order or _TOY_WORDS.search(clean)  # not "a table for two?"
+    quantity = facts.get("order_quantity")
+    counts_an_order = quantity is not None and (
+        quantity >= 10 or about_sourcing(clean) or "weeks_to_launch" in facts
+    )  # "and for 30,000?"; not "a table for two?"
+    about_toys = (
+        models_in(clean) or counts_an_order or _TOY_WORDS.search(clean)
+    )  # "and for 30,000?", not "a table for two?"
     if not (which_model or own_figure or asked_about is None and "?" in clean and about_toys):
         return None
     return facts or None
@@ -657,8 +697,10 @@ DEFINITION_ASK = re.compile(
 _WHAT_A_MODEL_IS = re.compile(
     r"\b(oem|odm)\W+(?:[\w']+\W+){0,2}?(stands? for|short for)\b|\bwhat (?:does|do) (?:the )?(?:letters )?(oem|odm) "
     r"mean\b|\b(acronyms?|abbreviations?|letters)\W+(?:\w+\W+){0,3}?(oem|odm)\b|\bwho does what\b|"
-    r"\bwhich is which\b|\bwhat (?:an? )?(oem|odm)(?: factory| model| supplier)? (?:is|means|really is|actually is)\b|"
-    r"^\W*(oem|odm)\s*==?\s*(?:[\w',]+\s+){1,6}?or\b"
+    r"\bwhich (?:one )?is which\b|\bspell (?:it |that )?out\b|\bfull (?:form|name)\b|^\W*(oem|odm)\s*=+\s*\?|"
+    r"\bwhat (?:an? )?(oem|odm)(?: factory| model| supplier)? (?:is|means|really is|actually is)\b|"
+    r"^\W*(oem|odm)\s*==?\s*(?:[\w',]+\s+){1,6}?or\b|\bdefine (?:an? )?(?:oem|odm|original)\b|"
+    r"\b(?:oem|odm|manufacturer)'?\s+(?:really |actually |truly )?means\b"
 )
 
 
@@ -693,6 +735,11 @@ def side_question_reply(snapshot: Snapshot, text: str, focus: str | None = None)
 def asks_for_recommendation(text: str) -> bool:
     """'OEM or ODM? ask away', 'need a recommendation': the buyer wants the questionnaire."""
     return bool(_VOCABULARY.recommendation_asks.search(normalise(text or "")))
+
+
+def asks_for_verdict(text: str) -> bool:
+    """'Verdict?', 'bottom line?', 'go on then, which?': the recommendation now, with what is known."""
+    return bool(_VOCABULARY.verdict_asks.search(normalise(text or "")))
 
 
 def asks_for_overview(text: str) -> bool:

@@ -18,6 +18,7 @@ NO_RECOMMENDATION_YET = (
     "I haven't made a recommendation yet. Say \"help me choose\" and I'll ask a few questions, "
     "then explain my reasoning row by row."
 )
+VERDICT_NOW = "Here is my recommendation from what you've told me; anything I haven't asked yet counts as not sure."
 SO_FAR = "From what you've told me so far (the full recommendation follows the questions):"
 UNCLEAR = (
     "Sorry, I'm not sure I understood. I can only help with OEM vs ODM questions for custom toys. "

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import dateparser
 from price_parser import Price
+from spacy.lang.en.stop_words import STOP_WORDS
 from text_to_num import alpha2digit
 
 from advisor.vocabulary import correct_typos, phrase_alternation, vocabulary
@@ -102,7 +103,7 @@ _QUANTITY_NOUNS = _VOCABULARY.quantity_nouns
 _NOT_ORDER = re.compile(rf"\s*(?:[a-z]+\s+)?(?:{_VOCABULARY.not_order_nouns})(?![\w-])")
 _QUANTITY_CUE_BEFORE = re.compile(
     r"\b(order(?:ing|ed|s)?|quantity|qty|moq|batch|(?:a|the|first|production|initial|trial|test|pilot) run|make|"
-    r"made|need(?:ed|s)?|want|buy|bought|"
+    r"made|need(?:ed|s)?|want(?:ed)?|buy|bought|"
     r"produced?|volume|about|around|roughly|approximately|approx|~|for|of|(?:more|less|fewer) than|up to|"
     r"at most|no more than|max(?:imum)?|(?:dropped|fallen|fell|down|went|gone|increased|risen|rose|changed|cut|bumped|"
     r"reduced|raised) to)\s*(?:(?:only|just)\s+)?(?:of\s+)?$"
@@ -147,6 +148,7 @@ _CONTRACTIONS = {
     ).split()
 }
 _APOSTROPHE_LESS = re.compile(rf"\b({'|'.join(_CONTRACTIONS)})\b")
+_SHORTHAND = re.compile(rf"(?<![\w-])({'|'.join(re.escape(s) for s in _VOCABULARY.shorthands)})(?![\w-])")
 
 
 @lru_cache(maxsize=2048)
@@ -157,6 +159,8 @@ def normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", " - ")
     text = re.sub(r"\b(o)\.?\s?(e|d)\.?\s?m\b\.?", r"\1\2m", text)  # "O.D.M." -> "odm"
     text = _APOSTROPHE_LESS.sub(lambda m: _CONTRACTIONS[m.group(0)], text)  # "dont" -> "don't"
+    text = _SHORTHAND.sub(lambda m: _VOCABULARY.shorthands[m.group(0)], text.replace("~", " about "))  # "nxt mo"
+    text = re.sub(r"(?<=\d)u\b", " units", text)  # "150u"
     text = correct_typos(text)
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     text = re.sub(r"(?<=\d)(?:ish|-ish)\b", "", text)  # "250ish"
@@ -226,7 +230,11 @@ def find_quantities(text: str) -> list[Number]:
                 after,
             )
         )
-        cued = counted or bool(_QUANTITY_CUE_BEFORE.search(text[max(0, match.start() - 20) : match.start()]))
+        cue = _QUANTITY_CUE_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
+        noun_after = re.match(r"\s+([a-z][a-z'-]+)", after)
+        if not counted and cue and cue.group(1) in ("of", "for") and noun_after and noun_after[1] not in STOP_WORDS:
+            continue  # "a fleet of 95 aircraft", "for 30 kids": a count of something else
+        cued = counted or bool(cue)
         if (
             match.group("digits")
             and 1900 <= value <= 2100
@@ -310,7 +318,9 @@ _SPAN_SO_FAR = re.compile(r"\s*in\s*(?:$|[,.;!?)])")  # "like 2 months in"
 _LAUNCH_WORDS = re.compile(
     r"\b(launch\w*|need|needed|ready|by|within|deadline|ship\w*|shelves|deliver\w*|due|until|"
     r"before|from now|away|target\w*|aim\w*|timeline|time ?frame|in time|asap|hurry|rush|"
-    r"urgent\w*|wait|instead|got|have|had|slipped|moved|pushed|extended|runway)\b|\bin \d"
+    r"urgent\w*|wait|instead|got|have|had|slipped|moved|pushed|extended|runway|gtm|go[ -]to[ -]market|"
+    r"street date|drop|eta|on sale|release\w*)\b|\bin \d|\d\s*(?:weeks?|months?)\s+(?:out|off)\b|"
+    r"\bin an? (?:week|fortnight|month)\b"
 )
 
 
@@ -362,6 +372,8 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
         if re.search(rf"\b{name}\b", text):
             target = date(today.year, month, day)
             target = target if target >= today else target.replace(year=today.year + 1)
+            if re.search(rf"\b{name}\W+(?:\w+\W+){{0,2}}?next year\b|\bnext year'?s? {name}\b", text):
+                target = target.replace(year=max(target.year, today.year + 1))  # "for Christmas next year"
             return (target - today).days / 7
     relative = re.search(r"\b(next|this)\s+(week|month|quarter|year)\b", text)
     if relative:
@@ -514,12 +526,15 @@ def _read_quote(code: str, segment: str, currencies: set[str]) -> Quote:
         ):
             continue  # "Quote 1 (OEM)" numbers the quote
         if (
-            not _looks_like_money(segment, m)
-            and re.search(r"[$€£]", segment)
-            and re.search(r"\b(totals?|costs?|at|for)\s*$", segment[max(0, m.start() - 12) : m.start()])
+            re.search(r"[$€£]", segment)
+            and (
+                not _looks_like_money(segment, m)
+                and re.search(r"\b(totals?|costs?|at|for)\s*$", segment[max(0, m.start() - 12) : m.start()])
+                or _is_order_size(segment, m)
+            )
             and not _LABEL_AFTER.match(segment, m.end())
         ):
-            continue  # "..., ODM at $1,000 + $1.40/unit. Totals at 10,000?": an order size among priced figures
+            continue  # "..., ODM at $1,000 + $1.40/unit. Cheaper at 4k?": an order size among priced figures
         amount = _amount(m)
         if m.group("neg"):
             raise QuoteError(
@@ -670,6 +685,21 @@ def scale_in(text: str) -> float | None:
 _UNIT_PRICE_WORDS = re.compile(r"\b(unit price|unit cost|price per|cost per|per[- ]?(unit|piece|pc)|each|apiece)\b")
 
 
+def _is_old_figure(before: str) -> bool:
+    """'down from $5,000', 'was $5,000': the figure being replaced; but 'what if the tooling was $2,000?'
+    supposes the new one."""
+    old = _OLD_FIGURE.search(before)
+    return bool(old) and not (old.group(1) == "was" and re.search(r"\b(if|suppose|supposing|say)\b", before))
+
+
+def _is_order_size(text: str, match: re.Match) -> bool:
+    """'at 10k', '3k units': an order size beside a changed quote, not an amount of money."""
+    if match.group("cur_before") or match.group("cur_after") or match.group("cents"):
+        return False
+    counted = re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", text[match.end() :])
+    return bool(counted or re.search(r"\b(?:at|for)\s*$", text[: match.start()]))
+
+
 def revise_quotes(comparison: QuoteComparison, text: str) -> QuoteComparison | None:
     """The quotes with one model's figure changed ("what if the OEM tooling was $2,000?"), or None
     when the text names no model with an amount. A per-unit amount replaces the unit price, any other
@@ -687,7 +717,8 @@ def revise_quotes(comparison: QuoteComparison, text: str) -> QuoteComparison | N
         for m in _MONEY.finditer(text)
         if m.group("amount")
         and (m.group("cur_before") or m.group("cur_after") or _FIXED_WORDS.search(text) or _is_per_unit(text, m))
-        and not _OLD_FIGURE.search(text[: m.start()])
+        and not _is_old_figure(text[: m.start()])
+        and not _is_order_size(text, m)
     ]
     old = comparison.quotes[code]
     if not amounts and _WAIVED.search(text) and _FIXED_WORDS.search(text):
@@ -981,7 +1012,7 @@ def extract_facts(
         else:
             facts["weeks_to_launch"] = weeks
     # asked something else: "about 8" is no order size, "about 8,000 pieces" is
-    changed_quantity = quantity_known and weeks is None and bool(_WHAT_IF.search(clean))
+    changed_quantity = quantity_known and bool(_WHAT_IF.search(clean))
     quantity = parse_quantity(
         clean,
         asked == "order_quantity" or changed_quantity,

@@ -10,6 +10,7 @@ from actions import fallback, questionnaire, questions, recommendation
 from advisor.knowledge import store as store_module
 from advisor.knowledge.store import KnowledgeStore
 from advisor.replies import phrases
+from advisor.understanding.buyer_text import UNSURE
 
 PROFILE = {
     "own_design": "no",
@@ -464,3 +465,53 @@ async def test_asking_for_the_options_mid_questionnaire_gets_the_tables_answer_n
         ),
     )
     assert events and "3-6 months" in text and "2-4 weeks" in text
+
+
+async def test_asking_for_the_verdict_mid_questionnaire_recommends_from_what_is_known():
+    slots = {"order_quantity": 120.0, "weeks_to_launch": 3.0, "own_design": "no"}
+    text, events, _ = await run(
+        questionnaire.ValidateBuyerProfileForm(), form_tracker("bottom line?", "budget", slots=slots)
+    )
+    assert text == phrases.VERDICT_NOW
+    assert slot_events(events) == {"ip_importance": UNSURE, "budget": UNSURE, "business_stage": UNSURE}
+
+
+async def test_asking_for_the_verdict_before_anything_is_known_asks_on():
+    _, events, _ = await run(questionnaire.ValidateBuyerProfileForm(), form_tracker("verdict?", "order_quantity"))
+    assert UNSURE not in slot_events(events).values()
+
+
+async def test_the_verdict_after_a_recommendation_is_said_again():
+    _, events, _ = await run(
+        fallback.ActionAnswerUnclear(),
+        make_tracker("so, your verdict?", "nlu_fallback", {**PROFILE, "recommendation": "ODM"}),
+    )
+    assert {"event": "followup", "timestamp": None, "name": "action_recommend"} in events
+
+
+async def test_a_what_if_before_the_recommendation_gets_the_tables_answer_for_the_whole_situation():
+    slots = {"order_quantity": 300.0, "weeks_to_launch": 4.0}
+    text, _, _ = await run(
+        questionnaire.ActionUpdateProfile(), make_tracker("actually we now have 9 months", "what_if", slots)
+    )
+    assert "Needed in 4 weeks → about 9 months" in text and "300 units fit" in text
+
+
+@pytest.mark.parametrize(
+    "said, totals",
+    [
+        ("OEM $3,000 tooling + $1 a unit, ODM $500 setup + $2 a unit. Which is cheaper at 4k?", ["7,000", "8,500"]),
+        (
+            "Quotes: OEM $9,000 mould and $2 each; ODM $1,000 setup and $3 each. Cheapest for 1,000?",
+            ["11,000", "4,000"],
+        ),
+    ],
+)
+async def test_the_quantity_asked_beside_quotes_is_totalled(said, totals):
+    text, _, _ = await run(questions.ActionCompareQuotes(), make_tracker(said, "compare_quotes"))
+    assert all(total in text for total in totals)
+
+
+async def test_a_which_model_ask_naming_a_row_is_answered_though_the_nlu_called_it_off_topic():
+    text, _, _ = await run(fallback.ActionOutOfScope(), make_tracker("unit price in bulk, which wins?", "out_of_scope"))
+    assert "lower per-unit at scale" in text

@@ -376,3 +376,80 @@ def test_deadlines_and_volumes_are_rows(snapshot, text, factor, wanted):
 def test_a_relative_clause_is_not_a_question():
     assert stated_facts("We launch before the school holidays, which are six weeks off.") == {}
     assert answers.split_statement("We launch before the school holidays, which are six weeks off.")[1] == ""
+
+
+@pytest.mark.parametrize(
+    "question, model",
+    [
+        ("which route is not right when the deadline is tight?", "OEM"),
+        ("what isn't the answer for tiny runs, oem or odm", "OEM"),
+        ("which one is not the fast route to market?", "OEM"),
+    ],
+)
+def test_a_negated_choice_points_to_the_other_model(snapshot, question, model):
+    factor = answers.best_factor(question, snapshot)
+    text, pointed_to = answers.answer_factor(snapshot, factor, [], question)
+    assert pointed_to == model and text.startswith(f"**{model}**")
+
+
+@pytest.mark.parametrize(
+    "question, model",
+    [
+        ("which option doesn't ask us for a complete design?", "ODM"),
+        ("which model won't let us start from a blank page?", "ODM"),
+        ("which one never uses the factory's existing designs?", "OEM"),
+    ],
+)
+def test_a_negated_description_is_the_other_model(question, model):
+    assert answers.model_checked(question) == (None, model)
+
+
+def test_a_negated_choice_tells_nothing_about_the_buyer():
+    assert stated_facts("which one doesn't need us to have our own design?") == {}
+    assert stated_facts("we have our own design. which one doesn't need a big order?") == {"own_design": "yes"}
+
+
+def test_a_which_model_question_with_a_description_names_the_model():
+    assert answers.model_checked("which model is built to our CAD files?") == (None, "OEM")
+    assert answers.model_checked("we have our own design, which route?") is None  # a situation, not a name
+
+
+def test_suited_beside_another_row_asks_which_model_for_that_row(snapshot):
+    assert answers.best_factor("which one suits a short deadline?", snapshot, ["best_for", "development_time"]) == (
+        "development_time"
+    )
+    assert answers.best_factor("which suits us?", snapshot, ["best_for"]) == "best_for"
+
+
+@pytest.mark.parametrize(
+    "text", ["Explain what an OEM factory is", "OEM and ODM, which is which?", "ODM = factory designs, or we do?"]
+)
+def test_embedded_definition_asks(text):
+    assert answers.asks_what_a_model_is(text)
+
+
+def test_gains_and_give_ups_together_are_both_sides():
+    assert answers.asks_sides("what do we gain and what do we give up with OEM?") == "both"
+    assert answers.asks_sides("pros and cons of OEM vs ODM") is None  # the whole comparison
+
+
+@pytest.mark.parametrize(
+    "text, wanted",
+    [
+        ("what's the best freight term, DDP?", True),  # a sourcing subject by its own words
+        ("book me a table for two", False),
+        ("we'll order on Alibaba: what does Alibaba charge buyers?", True),
+    ],
+)
+def test_sourcing_words_make_a_subject_next_door(text, wanted):
+    assert answers.about_sourcing(text) == wanted
+
+
+def test_a_bare_number_without_sourcing_words_is_no_order(snapshot):
+    assert answers.situation_in("a table for two tonight?", None, snapshot) is None
+    assert answers.situation_in("300 plush, which route?", None, snapshot) == {"order_quantity": 300.0}
+
+
+@pytest.mark.parametrize("text", ["verdict?", "ok, bottom line", "go on then, which?", "just tell me"])
+def test_asks_for_the_verdict_now(text):
+    assert answers.asks_for_verdict(text)

@@ -412,3 +412,66 @@ def test_a_unit_price_named_in_a_what_if_changes_the_unit_price():
 
 def test_so_many_of_each_is_an_order():
     assert extract_facts("roughly 300 of a single design each quarter").facts["order_quantity"] == 300.0
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        ("qty ~75, want them by the end of nxt mo", {"order_quantity": 75.0}),
+        ("~400u", {"order_quantity": 400.0}),
+        ("GTM in approx 5 mos", {"weeks_to_launch": pytest.approx(21.67, abs=0.1)}),
+    ],
+)
+def test_texting_shorthand(text, facts):
+    found = extract_facts(text).facts
+    assert {slot: found.get(slot) for slot in facts} == facts
+
+
+def test_a_launch_word_keeps_a_time_said_while_another_question_is_asked():
+    assert extract_facts("about 900 pieces, street date 8 months out", asked="order_quantity").facts == {
+        "order_quantity": 900.0,
+        "weeks_to_launch": pytest.approx(34.67, abs=0.1),
+    }
+
+
+def test_a_holiday_next_year_is_a_year_on():
+    assert extract_facts("for Christmas next year", today=date(2026, 6, 1)).facts["weeks_to_launch"] > 52
+
+
+@pytest.mark.parametrize(
+    "text, slot, value",
+    [
+        ("none of us can draw", "own_design", "no"),
+        ("our own designers have drawn up the lot", "own_design", "yes"),
+        ("we don't mind whose design it is", "ip_importance", "low"),
+        ("if a rival owned this character it would sink us, we need the rights", "ip_importance", "high"),
+        ("skint, to be honest", "budget", "limited"),
+        ("the dosh is set aside", "budget", "healthy"),
+        ("we only just got going", "business_stage", "startup"),
+        ("we've been a going concern for donkey's years", "business_stage", "established"),
+    ],
+)
+def test_profile_answers_in_everyday_words(text, slot, value):
+    assert extract_facts(text).facts.get(slot) == value
+
+
+def test_a_changed_quote_keeps_order_sizes_apart_from_amounts():
+    quotes = parse_quotes("OEM $6,000 tooling + $2 each, ODM $1,000 setup + $3 each")
+    halved = revise_quotes(quotes, "and at 5k units with the tooling halved?")
+    assert (halved.quotes["OEM"].fixed, halved.quotes["OEM"].per_unit) == (3000.0, 2.0)
+    supposed = revise_quotes(quotes, "what if the OEM tooling was 4500?")
+    assert supposed.quotes["OEM"].fixed == 4500.0
+    replaced = revise_quotes(quotes, "the ODM setup was $1,000, now it's $700")
+    assert replaced.quotes["ODM"].fixed == 700.0
+
+
+@pytest.mark.parametrize("text", ["we manage a fleet of 40 trucks", "a team for 25 kids"])
+def test_a_count_of_something_else_after_of_or_for_is_no_order(text):
+    assert "order_quantity" not in extract_facts(text).facts
+
+
+def test_a_ruled_out_description_describes_nothing():
+    from advisor.replies.answers import models_described
+
+    assert models_described("made to our drawings, nothing off-the-shelf") == ["OEM"]
+    assert models_described("not a stock design") == []
