@@ -136,7 +136,7 @@ def situation_so_far(tracker: Tracker, snapshot: Snapshot, facts: dict, changes:
     profile = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS} | facts
     known = {slot: value for slot, value in profile.items() if value not in (None, UNSURE)}
     reply = answers.answer_situation(snapshot, known, offer=False)[0]
-    return f"Updated: {'; '.join(changes)}.\n{reply}" if changes else reply
+    return f"{phrases.updated(changes)}\n{reply}" if changes else reply
 
 
 def asks_rather_than_answers(tracker: Tracker, facts: dict, factor: str | None, situation: dict | None) -> bool:
@@ -187,6 +187,8 @@ class ValidateBuyerProfileForm(FormValidationAction):
                 return []  # a question in the middle: the form rejects, the rules answer it, the form resumes
         if changes and snapshot:  # "and if we had 8 months and wanted 7,000 instead?": the table on all of it
             dispatcher.utter_message(text=situation_so_far(tracker, snapshot, extraction.facts, changes))
+        elif changes:
+            dispatcher.utter_message(text=phrases.updated(changes))
         elif len(extraction.facts) >= 2 and snapshot:  # several answers at once: what was understood
             dispatcher.utter_message(text=understood_so_far(extraction.facts, buyer_profile(tracker), snapshot))
         focus = tracker.get_slot("last_model")

@@ -177,8 +177,7 @@ def best_factor(text: str, snapshot: Snapshot, entity_values: list[str] = ()) ->
     if named and (not scores or audience_named(text, snapshot)):
         return "best_for"
     if not scores or max(scores, key=scores.get) == "best_for":  # "which suits tiny runs?": the row of the runs
-        joined = f" {' '.join(_TOKEN.findall(normalise(text or '')))} "
-        by_adjective = [row for row in _VOCABULARY.level_words if _level_by_adjective(joined, row)]
+        by_adjective = [row for row in _VOCABULARY.level_words if _level_by_adjective(_token_line(text), row)]
         if by_adjective:
             return by_adjective[0]
     if not scores:
@@ -197,9 +196,14 @@ def synonym_to_factor(value: str, snapshot: Snapshot) -> str | None:
 def _comparative(text: str, factor: str, snapshot: Snapshot) -> str | None:
     """The level a comparative question asks for ('which is riskier' -> 'higher'; 'when the deadline
     is tight' -> 'shorter')."""
-    joined = f" {' '.join(_TOKEN.findall(normalise(text)))} "
+    joined = _token_line(text)
     hits = [(len(p), lvl) for p, lvl in snapshot.factors[factor].comparatives.items() if f" {p} " in joined]
     return max(hits)[1] if hits else _level_by_adjective(joined, factor)
+
+
+def _token_line(text: str) -> str:
+    """The text's words, space-separated with a space at each end (for whole-phrase lookups)."""
+    return f" {' '.join(_TOKEN.findall(normalise(text or '')))} "
 
 
 def _level_by_adjective(text: str, factor: str) -> str | None:
@@ -626,12 +630,9 @@ def situation_in(text: str, asked_about: str | None = None, snapshot: Snapshot |
     which_model = _VOCABULARY.which_model_asks.search(clean) or broad and _VOCABULARY.situation_asks.search(clean)
     own_figure = {"moq": "order_quantity", "development_time": "weeks_to_launch"}.get(asked_about) in facts
     quantity = facts.get("order_quantity")
-    counts_an_order = quantity is not None and (
-        quantity >= 10 or about_sourcing(clean) or "weeks_to_launch" in facts
-    )  # "and for 30,000?"; not "a table for two?"
-    about_toys = (
-        models_in(clean) or counts_an_order or _TOY_WORDS.search(clean)
-    )  # "and for 30,000?", not "a table for two?"
+    # "and for 30,000?" counts an order; "a table for two?" does not
+    counts_an_order = quantity is not None and (quantity >= 10 or about_sourcing(clean) or "weeks_to_launch" in facts)
+    about_toys = models_in(clean) or counts_an_order or _TOY_WORDS.search(clean)
     if not (which_model or own_figure or asked_about is None and "?" in clean and about_toys):
         return None
     return facts or None

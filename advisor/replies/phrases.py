@@ -45,6 +45,11 @@ def change_note(previous: str, model: str, changed: list[str]) -> str:
     )
 
 
+def updated(changes: list[str]) -> str:
+    """The facts a buyer changed ("Order quantity 150 units → 9,000 units")."""
+    return "Updated: " + "; ".join(changes) + "."
+
+
 def moving_on(label: str) -> str:
     return f"Let's move on; I'll treat '{label}' as unknown (you can tell me later)."
 
