@@ -350,13 +350,21 @@ def _headline(snapshot: Snapshot, factor: str, text: str, wanted: str | None) ->
     return pointed_to, lead
 
 
+_COMPARED_WITH = re.compile(r"\b(compared?|comparison|versus|vs\.?|against)\b")
+
+
 def answer_factor(snapshot: Snapshot, factor: str, models: list[str], text: str = "") -> tuple[str, str | None]:
     """One factor for the named models (both when none or a comparison is asked), and the model the
     answer points to ('which is riskier' -> OEM), if any."""
     row = snapshot.factors[factor]
     comparative = _comparative(text, factor, snapshot)
-    if comparative or not models or asks_for_both(text) and len(models) != 1:
-        models = list(MODELS)
+    if (
+        comparative
+        or not models
+        or asks_for_both(text)
+        and (len(models) != 1 or _COMPARED_WITH.search(normalise(text)))
+    ):
+        models = list(MODELS)  # "how does its minimum order compare with OEM's?": both
     lines = [f"**{row.row_label}**"]
     pointed_to, lead = _headline(snapshot, factor, text, comparative)
     if lead and comparative:

@@ -685,6 +685,11 @@ def scale_in(text: str) -> float | None:
 _UNIT_PRICE_WORDS = re.compile(r"\b(unit price|unit cost|price per|cost per|per[- ]?(unit|piece|pc)|each|apiece)\b")
 
 
+_SCALED_ALREADY = re.compile(
+    r"\b(with|using|keeping) (the |that )?(half|halved|doubled|double|tripled|reduced|lower)\b"
+)
+
+
 def _is_old_figure(before: str) -> bool:
     """'down from $5,000', 'was $5,000': the figure being replaced; but 'what if the tooling was $2,000?'
     supposes the new one."""
@@ -723,7 +728,7 @@ def revise_quotes(comparison: QuoteComparison, text: str) -> QuoteComparison | N
     old = comparison.quotes[code]
     if not amounts and _WAIVED.search(text) and _FIXED_WORDS.search(text):
         return QuoteComparison({**comparison.quotes, code: Quote(code, 0, old.per_unit)}, comparison.currency)
-    scale = scale_in(text)
+    scale = None if _SCALED_ALREADY.search(text) else scale_in(text)  # "at 10k with the half tooling": as it is now
     if not amounts and scale:  # "what if the OEM tooling was halved?", "if ODM's unit price doubled"
         per_unit = bool(re.search(r"\b(unit|per[- ]?(unit|piece|pc)|each|apiece)\b", text))
         fixed, unit_price = (old.fixed, old.per_unit * scale) if per_unit else (old.fixed * scale, old.per_unit)

@@ -453,3 +453,8 @@ def test_a_bare_number_without_sourcing_words_is_no_order(snapshot):
 @pytest.mark.parametrize("text", ["verdict?", "ok, bottom line", "go on then, which?", "just tell me"])
 def test_asks_for_the_verdict_now(text):
     assert answers.asks_for_verdict(text)
+
+
+def test_a_row_compared_with_one_model_shows_both(snapshot):
+    text, _ = answers.answer_factor(snapshot, "moq", ["OEM"], "how do its minimums compare with OEM's?")
+    assert "50-500" in text and "500-5000" in text

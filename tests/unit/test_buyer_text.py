@@ -475,3 +475,9 @@ def test_a_ruled_out_description_describes_nothing():
 
     assert models_described("made to our drawings, nothing off-the-shelf") == ["OEM"]
     assert models_described("not a stock design") == []
+
+
+def test_a_scaled_figure_referred_back_to_is_not_scaled_again():
+    quotes = parse_quotes("OEM $8,000 tooling + $2 each, ODM $1,000 setup + $3 each")
+    assert revise_quotes(quotes, "so at 6k with the halved tooling?") is None  # the quotes as they stand
+    assert revise_quotes(quotes, "and if the tooling were halved?").quotes["OEM"].fixed == 4000.0
