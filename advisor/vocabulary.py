@@ -8,6 +8,7 @@ text (lower case, folded quotes and dashes: see `buyer_text.normalise`).
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import re
 from collections.abc import Iterable
@@ -19,10 +20,21 @@ import spacy_lookups_data
 import yaml
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from advisor.paths import KNOWLEDGE_DATA_DIR
 
+
+def _english_stop_words() -> frozenset[str]:
+    """spaCy's English stop words, read from their own module file: importing `spacy` itself would
+    load thinc and jax (about 450 MB) into the action server for one word list."""
+    spacy_dir = importlib.util.find_spec("spacy").submodule_search_locations[0]
+    spec = importlib.util.spec_from_file_location("spacy_en_stop_words", Path(spacy_dir) / "lang/en/stop_words.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
+
+
+STOP_WORDS = _english_stop_words()
 VOCABULARY_FILE = KNOWLEDGE_DATA_DIR / "vocabulary.yml"
 FACTOR_CATALOGUE = VOCABULARY_FILE.parent / "factors.yml"
 # English word frequencies shipped with spacy-lookups-data (log probabilities): a word rarer than this

@@ -18,10 +18,9 @@ from functools import lru_cache
 
 import dateparser
 from price_parser import Price
-from spacy.lang.en.stop_words import STOP_WORDS
 from text_to_num import alpha2digit
 
-from advisor.vocabulary import correct_typos, phrase_alternation, vocabulary
+from advisor.vocabulary import STOP_WORDS, correct_typos, phrase_alternation, vocabulary
 
 WEEKS_PER_MONTH = 52 / 12
 ESTABLISHED_AFTER_YEARS = 5  # "founded 2023" is still a young company; "trading 15 years" is established
