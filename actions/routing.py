@@ -155,7 +155,12 @@ FOLLOWUP_ASKS = re.compile(
     r"^\W*(?:and|so|ok|okay|but)?\W*(?:how (?:low|high|long|short|much|many|big|fast|slow)|"
     r"by how much|what(?:'s| is) the (?:gap|difference)|the gap|difference|"
     r"what(?:'s| is) the (?:lowest|highest|low|high|bottom|top|minimum|maximum)(?: end)?(?: of (?:that|it|this))?)\b"
+    r"|\b(?:the range|what range|(?:smaller|lower|cheaper|faster|quicker|shorter|bigger|higher|other) "
+    r"(?:option|one|route|alternative)|(?:does|do|is|what does|what do) (?:that|it|this|those) "
+    r"(?:include|includes|cover|covers|mean)|(?:lower|higher|faster|slower|cheaper|longer|shorter) than)\b"
 )
+WHY_ASKS = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:why|how so|how come|what(?:'s| is) driving|what drives)\b")
+ANAPHOR = re.compile(r"\b(that|it|this|those|these)\b")
 
 
 BARE_MODEL_FILLERS = frozenset(
@@ -175,8 +180,13 @@ def followup_events(
     bare_model = models and all(w in BARE_MODEL_FILLERS or answers.models_in(w) for w in words)
     if last_factor not in snapshot.factors and bare_model and len(words) <= 5:  # "quick one - O.D.M.?": what it is
         return answer_definition_events(dispatcher, snapshot, models)
-    if last_factor not in snapshot.factors or len(words) > 5:
+    short = len(words) <= 5 or len(words) <= 9 and ANAPHOR.search(clean)  # "that's a lot - any lower option?"
+    if last_factor not in snapshot.factors or not short:
         return None
+    if WHY_ASKS.search(clean) and not factor:  # "why is it higher?", "how so?": the row is all the table says
+        row_answer = answers.answer_factor(snapshot, last_factor, [])[0]
+        dispatcher.utter_message(text=phrases.the_row_is_all(snapshot.factors[last_factor].row_label, row_answer))
+        return []
     last_model = tracker.get_slot("last_model")
     if not models and last_model and re.search(r"\b(the )?other( one)?\b", clean):
         models = [other(last_model)]  # "the other one?"

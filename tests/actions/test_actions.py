@@ -515,3 +515,23 @@ async def test_the_quantity_asked_beside_quotes_is_totalled(said, totals):
 async def test_a_which_model_ask_naming_a_row_is_answered_though_the_nlu_called_it_off_topic():
     text, _, _ = await run(fallback.ActionOutOfScope(), make_tracker("unit price in bulk, which wins?", "out_of_scope"))
     assert "lower per-unit at scale" in text
+
+
+@pytest.mark.parametrize(
+    "said, slots, expected",
+    [
+        ("hmm, that is steep - is there a smaller option?", {"last_factor": "moq", "last_model": "OEM"}, "50-500"),
+        ("so what's the range?", {"last_factor": "moq", "last_model": "ODM"}, "50-500"),
+        ("wow. does that cover production as well?", {"last_factor": "development_time"}, "production"),
+        ("is that faster than OEM?", {"last_factor": "development_time", "last_model": "ODM"}, "3-6 months"),
+    ],
+)
+async def test_follow_ups_in_more_words_answer_the_same_row(said, slots, expected):
+    text, _, _ = await run(fallback.ActionAnswerUnclear(), make_tracker(said, "nlu_fallback", slots))
+    assert expected in text
+
+
+@pytest.mark.parametrize("said", ["how come?", "ok but why is it so much higher?", "what's driving that?"])
+async def test_why_after_a_row_says_the_row_is_all_the_table_gives(said):
+    text, _, _ = await run(fallback.ActionAnswerUnclear(), make_tracker(said, "nlu_fallback", {"last_factor": "moq"}))
+    assert text.startswith("Here is everything the comparison table says on that") and "50-500" in text
