@@ -174,6 +174,8 @@ def best_factor(text: str, snapshot: Snapshot, entity_values: list[str] = ()) ->
     rows = [key for key in named if key != "best_for"]  # "suited"/"a good fit" beside another row ask which model
     if rows:  # several: the one the words name most strongly ("waste of my time. cheaper per unit?")
         return max(rows, key=lambda key: scores.get(key, 0))
+    if set(scores) | set(named) <= {"best_for"} and asks_for_overview(text) and not audience_named(text, snapshot):
+        return None  # "a comparison across all factors would be ideal for our board": the whole table
     if named and (not scores or audience_named(text, snapshot)):
         return "best_for"
     if not scores or max(scores, key=scores.get) == "best_for":  # "which suits tiny runs?": the row of the runs

@@ -458,3 +458,13 @@ def test_asks_for_the_verdict_now(text):
 def test_a_row_compared_with_one_model_shows_both(snapshot):
     text, _ = answers.answer_factor(snapshot, "moq", ["OEM"], "how do its minimums compare with OEM's?")
     assert "50-500" in text and "500-5000" in text
+
+
+def test_rows_listed_in_business_english(snapshot):
+    text = "could you set out the order quantities and the timescales that separate the two?"
+    assert answers.factors_listed(text, snapshot) == ["moq", "development_time"]
+
+
+def test_a_whole_comparison_that_would_be_ideal_is_no_best_for_question(snapshot):
+    said = "a full comparison across every factor would be ideal for our board"
+    assert answers.best_factor(said, snapshot, ["best_for"]) is None and answers.asks_for_overview(said)
