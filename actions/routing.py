@@ -237,6 +237,9 @@ def _content_answer(
     volunteered = volunteered_events(dispatcher, tracker, snapshot, unsure_nlu=True)
     if volunteered is not None:
         return volunteered
+    if answers.states_a_plan(latest_text(tracker)) and may_start_questionnaire(tracker):  # "after some branded toys"
+        dispatcher.utter_message(text=phrases.QUESTIONNAIRE_FOLLOWS)
+        return [FollowupAction(QUESTIONNAIRE)]
     text = latest_text(tracker)
     factor, models = asked_factor(tracker, snapshot), named_models(tracker)
     # "how long does the slower one take?"; after a recommendation, "what are the costs like?"; "per piece, who wins?"

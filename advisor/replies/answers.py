@@ -777,14 +777,25 @@ def asks_best_way(text: str) -> bool:
 
 _PLAN = re.compile(
     r"\b(want|wants|wanting|need|needs|looking (to|for|at)|plan|planning|hoping|trying|aim|aiming|would like|'d like|"
-    r"thinking (of|about)|considering|keen to|intend|intending|about to)\b"
+    r"thinking (of|about)|considering|keen to|intend|intending|about to|after (some|a|an|\d+)|starting|"
+    r"getting (some|a few|\w+ made)|sourcing|fancy)\b"
+)
+_WHERE_TO_START = re.compile(
+    r"\bwhere (do|should|would|can) (i|we) (start|begin)\b|"
+    r"\bhow (do|should|would|can) (i|we) (start|begin|get started)\b"
 )
 
 
+_BRANDED = re.compile(r"\b(branded|custom|customi[sz]ed|own-brand|own brand|with (our|my) logo|merch)\b")
+
+
 def states_a_plan(text: str) -> bool:
-    """'I run a shop and want to test squishy toys with my logo': a buyer's plan about toys, no question."""
+    """'I run a shop and want to test squishy toys with my logo', 'starting a little business selling
+    bath toys, where do we start?': a buyer's plan about toys, asking nothing of the table."""
     clean = normalise(text or "")
-    return not is_question(clean) and bool(_PLAN.search(clean)) and mentions_toys(clean)
+    asks_nothing = not is_question(clean) or bool(_WHERE_TO_START.search(clean))
+    about_goods = mentions_toys(clean) or bool(_BRANDED.search(clean))  # "branded frisbees"
+    return bool(_PLAN.search(clean)) and about_goods and asks_nothing
 
 
 def asks_feasibility(text: str) -> bool:

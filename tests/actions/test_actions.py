@@ -535,3 +535,11 @@ async def test_follow_ups_in_more_words_answer_the_same_row(said, slots, expecte
 async def test_why_after_a_row_says_the_row_is_all_the_table_gives(said):
     text, _, _ = await run(fallback.ActionAnswerUnclear(), make_tracker(said, "nlu_fallback", {"last_factor": "moq"}))
     assert text.startswith("Here is everything the comparison table says on that") and "50-500" in text
+
+
+async def test_a_plan_the_nlu_called_off_topic_starts_the_questionnaire():
+    text, events, _ = await run(
+        fallback.ActionOutOfScope(), make_tracker("after some cheap branded frisbees for a charity run", "out_of_scope")
+    )
+    assert text == phrases.QUESTIONNAIRE_FOLLOWS
+    assert {"event": "followup", "timestamp": None, "name": "buyer_profile_form"} in events

@@ -468,3 +468,16 @@ def test_rows_listed_in_business_english(snapshot):
 def test_a_whole_comparison_that_would_be_ideal_is_no_best_for_question(snapshot):
     said = "a full comparison across every factor would be ideal for our board"
     assert answers.best_factor(said, snapshot, ["best_for"]) is None and answers.asks_for_overview(said)
+
+
+@pytest.mark.parametrize(
+    "text, plan",
+    [
+        ("after a few hundred branded plush for our rugby club", True),
+        ("we're starting a small line of wooden toys, where should we begin?", True),
+        ("getting tired of toys", False),
+        ("what's the MOQ on plush?", False),
+    ],
+)
+def test_plans_told_in_other_words(text, plan):
+    assert answers.states_a_plan(text) == plan
