@@ -172,7 +172,8 @@ class ValidateBuyerProfileForm(FormValidationAction):
         extraction = extract_facts(text, asked=asked, quantity_known=known_quantity)
         events, changes = profile_events(extraction.facts, tracker)
         told = [slot for slot in PROFILE_SLOTS if tracker.get_slot(slot) not in (None, UNSURE)]
-        if asked and told and not extraction.facts and not extraction.problem and answers.asks_for_verdict(text):
+        verdict_asked = answers.asks_for_verdict(text) and snapshot and not answers.best_factor(text, snapshot)
+        if asked and told and not extraction.facts and not extraction.problem and verdict_asked:
             dispatcher.utter_message(text=phrases.VERDICT_NOW)  # "bottom line?": the recommendation now
             return [SlotSet(slot, UNSURE) for slot in PROFILE_SLOTS if tracker.get_slot(slot) is None]
         if asked and asked not in extraction.facts and not extraction.problem and snapshot:

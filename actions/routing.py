@@ -18,13 +18,20 @@ from actions.common import (
     latest_text,
     may_start_questionnaire,
     named_models,
+    source_note,
 )
 from actions.quotes import compare_quotes_events, quote_followup_events, quote_quantities
 from actions.records import store_chart
+from advisor.decision import recommend
 from advisor.knowledge.store import MODELS, Snapshot, other
 from advisor.replies import answers, phrases
 from advisor.replies.charts import launch_chart_from_store
-from advisor.replies.summary import comparison_table, understood_so_far
+from advisor.replies.summary import (
+    RECOMMENDATION_BUTTONS,
+    comparison_table,
+    recommendation_message,
+    understood_so_far,
+)
 from advisor.understanding.buyer_text import QuoteError, extract_facts, normalise, parse_quotes, stated_facts
 
 
@@ -36,8 +43,13 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
     if events is not None:
         return events
     text = latest_text(tracker)
-    if tracker.get_slot("recommendation") and answers.asks_for_verdict(text) and not stated_facts(text):
-        return [FollowupAction("action_recommend")]  # "verdict?" after the recommendation: said again
+    verdict_asked = answers.asks_for_verdict(text) and not stated_facts(text) and not asked_factor(tracker, snapshot)
+    if tracker.get_slot("recommendation") and verdict_asked:
+        rec = recommend(buyer_profile(tracker), snapshot)  # "verdict?" after the recommendation: said again
+        dispatcher.utter_message(
+            text=recommendation_message(rec, source_note(snapshot)), buttons=RECOMMENDATION_BUTTONS
+        )
+        return []
     if len(named_models(tracker)) == 2 and len(answers.models_in(text)) == 2:
         try:
             return compare_quotes_events(dispatcher, tracker, parse_quotes(text), quote_quantities(text, tracker))

@@ -105,7 +105,7 @@ _QUANTITY_CUE_BEFORE = re.compile(
     r"made|need(?:ed|s)?|want(?:ed)?|buy|bought|"
     r"produced?|volume|about|around|roughly|approximately|approx|~|for|of|(?:more|less|fewer) than|up to|"
     r"at most|no more than|max(?:imum)?|(?:dropped|fallen|fell|down|went|gone|increased|risen|rose|changed|cut|bumped|"
-    r"reduced|raised) to)\s*(?:(?:only|just)\s+)?(?:of\s+)?$"
+    r"reduced|raised) to)\s*[:=]?\s*(?:(?:only|just)\s+)?(?:of\s+)?$"
 )
 _COLLECTION_BEFORE = re.compile(  # "a catalogue of 340 products", "we already stock 85 products": what they sell
     r"\b((catalogue|catalog|range|portfolio|line-?up|selection|collection) (of|has|with|includes|contains|spans)|"
@@ -199,6 +199,9 @@ def _blocked_spans(text: str) -> list[tuple[int, int]]:
     return spans + [m.span() for m in _MONEY.finditer(text) if m.group("cur_before") or m.group("cur_after")]
 
 
+_OF_THOSE_NOUNS = re.compile(rf"\s+of (?:those|these|the|our|them|your)\s+(?:\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b")
+
+
 def find_quantities(text: str) -> list[Number]:
     """Numbers that can be an order quantity (not durations, money, dates, years or counts of other
     things such as "12 stores" or "3 designers")."""
@@ -222,11 +225,15 @@ def find_quantities(text: str) -> list[Number]:
             continue  # "our 12 stores", "3 designers", "founded 5 years ago", "2.10 per unit"
         value = _value(match)
         after = text[match.end() : match.end() + 40]
-        counted = bool(value >= 10 and re.match(r"\s+of (each|a|an|every)\b", after)) or bool(  # "200 of each"
-            re.match(
-                rf"\s*-?\s*(?:(?!of\b|the\b|in\b|by\b|for\b)\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b"
-                rf"(?!{_LABELS_NEXT_FIGURE})",
-                after,
+        counted = (
+            bool(value >= 10 and re.match(r"\s+of (each|a|an|every)\b", after))  # "200 of each"
+            or bool(value >= 10 and re.match(_OF_THOSE_NOUNS, after))  # "80 of those little lamb plushies"
+            or bool(
+                re.match(
+                    rf"\s*-?\s*(?:(?!of\b|the\b|in\b|by\b|for\b)\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b"
+                    rf"(?!{_LABELS_NEXT_FIGURE})",
+                    after,
+                )
             )
         )
         cue = _QUANTITY_CUE_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
@@ -373,6 +380,8 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
             target = target if target >= today else target.replace(year=today.year + 1)
             if re.search(rf"\b{name}\W+(?:\w+\W+){{0,2}}?next year\b|\bnext year'?s? {name}\b", text):
                 target = target.replace(year=max(target.year, today.year + 1))  # "for Christmas next year"
+            if re.search(rf"\b{name} after next\b", text):
+                target = target.replace(year=target.year + 1)  # "the winter after next"
             return (target - today).days / 7
     relative = re.search(r"\b(next|this)\s+(week|month|quarter|year)\b", text)
     if relative:
@@ -775,6 +784,8 @@ _OWN_DESIGN_SHAPES = re.compile(
 _NO_DESIGN_SHAPES = re.compile(
     rf"\b(no\s+(\w+\s+)?{_DESIGN_WORDS}|(don'?t have|do not have|haven'?t|have not|hasn'?t)( got)? (a |any )?(\w+ )?"
     rf"{_DESIGN_WORDS}|without (a |any )?{_DESIGN_WORDS}|"
+    r"(no|not an?|none of us (is|are) an?|without an?|haven'?t got an?)\s+(\w+\s+)?"
+    r"(artists?|designers?|illustrators?|sculptors?|draughts(wo)?m[ae]n|drafts(wo)?m[ae]n)\b|"
     r"(use|pick|choose|take) (one of )?(yours|your \w+|theirs|their \w+)|"
     r"(one of )?the (factory|supplier|manufacturer|maker)'?s (existing |stock |ready-made |own )?(\w+ )?"
     r"(designs?|bears?|toys?|products?|models?|range|catalog(ue)?|molds?|moulds?)\b)"
@@ -903,7 +914,9 @@ def is_question(text: str) -> bool:
 
 _REQUEST = re.compile(
     r"\b((give|tell|show|send) (me|us)|let (me|us) know|(i|we)('d| would| should| shall) (be )?(most |very |"
-    r"extremely |really |much )?(like|love|grateful|obliged|appreciate|welcome|glad)|i wonder|(kindly|please) "
+    r"extremely |really |much )?(grateful|obliged|appreciate|welcome|glad|(like|love) (to (know|understand|learn|"
+    r"ask|hear|see|find out|check)|you to|an? (overview|comparison|explanation|summary|breakdown|answer)))|"
+    r"i wonder|(kindly|please) "
     r"(\w+ )?(confirm|advise|tell|explain|outline|list|share|clarify|indicate|set out|compare|describe|"
     r"summari[sz]e)|(would|could|can|might) you|if you (could|would|might|can)|(grateful|obliged) if|"
     r"(compare|outline|explain|describe|clarify|list|summari[sz]e|walk (me|us) through) (the|how|what|"

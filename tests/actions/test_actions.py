@@ -482,11 +482,11 @@ async def test_asking_for_the_verdict_before_anything_is_known_asks_on():
 
 
 async def test_the_verdict_after_a_recommendation_is_said_again():
-    _, events, _ = await run(
+    text, events, _ = await run(
         fallback.ActionAnswerUnclear(),
         make_tracker("so, your verdict?", "nlu_fallback", {**PROFILE, "recommendation": "ODM"}),
     )
-    assert {"event": "followup", "timestamp": None, "name": "action_recommend"} in events
+    assert text.startswith("I recommend **ODM**") and events == []
 
 
 async def test_a_what_if_before_the_recommendation_gets_the_tables_answer_for_the_whole_situation():
@@ -543,3 +543,9 @@ async def test_a_plan_the_nlu_called_off_topic_starts_the_questionnaire():
     )
     assert text == phrases.QUESTIONNAIRE_FOLLOWS
     assert {"event": "followup", "timestamp": None, "name": "buyer_profile_form"} in events
+
+
+async def test_which_one_naming_a_row_after_a_recommendation_answers_the_row():
+    said = make_tracker("which one is cheaper per unit at scale?", "nlu_fallback", {**PROFILE, "recommendation": "ODM"})
+    text, _, _ = await run(fallback.ActionAnswerUnclear(), said)
+    assert "Unit Cost" in text and not text.startswith("I recommend")

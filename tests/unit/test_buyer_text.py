@@ -11,6 +11,7 @@ from advisor.understanding.buyer_text import (
     QuoteError,
     break_even_quantity,
     extract_facts,
+    is_question,
     parse_quantity,
     parse_quotes,
     parse_weeks,
@@ -481,3 +482,36 @@ def test_a_scaled_figure_referred_back_to_is_not_scaled_again():
     quotes = parse_quotes("OEM $8,000 tooling + $2 each, ODM $1,000 setup + $3 each")
     assert revise_quotes(quotes, "so at 6k with the halved tooling?") is None  # the quotes as they stand
     assert revise_quotes(quotes, "and if the tooling were halved?").quotes["OEM"].fixed == 4000.0
+
+
+@pytest.mark.parametrize(
+    "text, slot, value",
+    [
+        ("the mascot is trademarked, the rights stay with us", "ip_importance", "high"),
+        ("IP? whatevs", "ip_importance", "low"),
+        ("we don't need to own it", "ip_importance", "low"),
+        ("not an artist among the lot of us, sadly", "own_design", "no"),
+        ("we run on the smell of an oily rag", "budget", "limited"),
+        ("money isn't the problem here", "budget", "healthy"),
+        ("a volunteer-run toy library", "business_stage", "startup"),
+    ],
+)
+def test_more_profile_answers_in_everyday_words(text, slot, value):
+    assert extract_facts(text).facts.get(slot) == value
+
+
+@pytest.mark.parametrize(
+    "text, quantity",
+    [("about 90 of those wooden trains", 90.0), ("volume: 12k", 12000.0), ("version 2 of the toy", None)],
+)
+def test_more_order_sizes(text, quantity):
+    assert extract_facts(text).facts.get("order_quantity") == quantity
+
+
+def test_a_season_after_next_is_more_than_a_year_away():
+    assert extract_facts("launch is the summer after next", today=date(2026, 11, 24)).facts["weeks_to_launch"] > 52
+
+
+def test_wanting_goods_is_a_plan_not_a_request():
+    assert not is_question("We'd like 60 plush dogs with our name on the collar.")
+    assert is_question("We'd like to know the MOQ for ODM.")
