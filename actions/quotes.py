@@ -76,8 +76,8 @@ def quote_followup_events(
     None when the message is not such a follow-up."""
     comparison = remembered_quotes(tracker)
     text = latest_text(tracker)
-    if comparison is None or tracker.get_slot("last_factor") != "quotes":
-        return None
+    if comparison is None or tracker.get_slot("last_factor") != "quotes" and not QUOTES_NAMED.search(text):
+        return None  # "and the break-even quantity, just for the file?" still reads the quotes after another question
     revised = revise_quotes(comparison, text)
     if revised is not None:  # "what if the OEM tooling was $2,000?"
         return compare_quotes_events(dispatcher, tracker, revised, quote_quantities(text, tracker))
@@ -95,6 +95,7 @@ def quote_followup_events(
     return None
 
 
+QUOTES_NAMED = re.compile(r"\b(break[- ]?even|breakeven|cross ?over|crossover|the quotes?|those quotes?)\b", re.I)
 QUOTE_RECALL = re.compile(r"\b(quotes?|remind|again|recap)\b", re.I)
 BREAK_EVEN_ASK = re.compile(
     r"\b(break[- ]?even|breakeven|cross ?over|crossover|cross|intersect|meet|even out|tipping point|cost the same|"

@@ -202,6 +202,9 @@ def _blocked_spans(text: str) -> list[tuple[int, int]]:
 _OF_THOSE_NOUNS = re.compile(rf"\s+of (?:those|these|the|our|them|your)\s+(?:\w+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b")
 
 
+_ORDER_WORDS_BEFORE = re.compile(r"\b(order\w*|quantity|qty|moq|run|batch|buy|units?)\W+(\w+\W+){0,2}$")
+
+
 def find_quantities(text: str) -> list[Number]:
     """Numbers that can be an order quantity (not durations, money, dates, years or counts of other
     things such as "12 stores" or "3 designers")."""
@@ -215,6 +218,8 @@ def find_quantities(text: str) -> list[Number]:
             continue
         if match.group("word") and re.search(r"\b(the|these|those|both|of)\s*$", text[: match.start()]):
             continue  # "the two models", "one of the two" count nothing
+        if match.group("word") and _value(match) < 10 and not _ORDER_WORDS_BEFORE.search(text[: match.start()]):
+            continue  # "planning one plush bear": how many designs, not how many units
         if _value(match) < 10 and re.match(
             r"\s*(new|more|different|extra|other|separate|further)\b", text[match.end() :]
         ):
@@ -871,9 +876,13 @@ def _budget(text: str, asked: bool) -> str | None:
     return None if leaning is None else ("healthy" if leaning else "limited")
 
 
+_WEAK_STARTUP_WORDS = ("small", "new", "tiny", "launching")  # said of many things besides a young business
+
+
 def _stage(text: str, asked: bool) -> str | None:
     established = _WORDS["stage_established"].search(text)
-    startup = _WORDS["stage_startup"].search(text)
+    startups = list(_WORDS["stage_startup"].finditer(text))  # "tiny startup": the strong word, not "tiny"
+    startup = next((m for m in startups if m.group(0) not in _WEAK_STARTUP_WORDS), startups[0] if startups else None)
     trading = [
         m
         for m in _YEARS_TRADING.finditer(text)
@@ -891,7 +900,7 @@ def _stage(text: str, asked: bool) -> str | None:
         return "growing"
     if startup and (
         asked
-        or startup.group(0) not in ("small", "new", "tiny", "launching")
+        or startup.group(0) not in _WEAK_STARTUP_WORDS
         or re.search(r"\b(small|new) (\w+ )?(business|shop|company|brand)\b", text)
     ):
         return "startup"

@@ -549,3 +549,13 @@ async def test_which_one_naming_a_row_after_a_recommendation_answers_the_row():
     said = make_tracker("which one is cheaper per unit at scale?", "nlu_fallback", {**PROFILE, "recommendation": "ODM"})
     text, _, _ = await run(fallback.ActionAnswerUnclear(), said)
     assert "Unit Cost" in text and not text.startswith("I recommend")
+
+
+async def test_the_break_even_named_after_another_question_still_reads_the_quotes():
+    said = "Quotes: OEM $6,000 tooling + $2 each; ODM $1,000 setup + $3 each. Cheaper at 2,000?"
+    _, events, _ = await run(questions.ActionCompareQuotes(), make_tracker(said, "compare_quotes"))
+    slots = {**slot_events(events), "last_factor": "development_time"}
+    text, _, _ = await run(
+        fallback.ActionAnswerUnclear(), make_tracker("and the break-even, for the file?", "nlu_fallback", slots)
+    )
+    assert "5,000" in text

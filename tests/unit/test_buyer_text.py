@@ -515,3 +515,21 @@ def test_a_season_after_next_is_more_than_a_year_away():
 def test_wanting_goods_is_a_plan_not_a_request():
     assert not is_question("We'd like 60 plush dogs with our name on the collar.")
     assert is_question("We'd like to know the MOQ for ODM.")
+
+
+def test_one_design_is_no_order_of_one():
+    assert "order_quantity" not in extract_facts("we're planning one plush fox with our logo").facts
+    assert extract_facts("order quantity: five units", asked="order_quantity").facts["order_quantity"] == 5.0
+
+
+@pytest.mark.parametrize(
+    "text, slot, value",
+    [
+        ("we're a tiny startup café", "business_stage", "startup"),
+        ("our brand team has a full spec for it", "own_design", "yes"),
+        ("the budget is sanctioned", "budget", "healthy"),
+        ("budget's okay for this", "budget", "healthy"),
+    ],
+)
+def test_stage_design_and_budget_in_plain_words(text, slot, value):
+    assert extract_facts(text).facts.get(slot) == value
