@@ -20,7 +20,7 @@ from actions.common import (
     question_text,
     readable_snapshot,
 )
-from actions.quotes import quote_followup_events
+from actions.quotes import QUOTES_NAMED, quote_followup_events
 from actions.routing import (
     and_going_on,
     answer_factor_events,
@@ -162,9 +162,8 @@ class ValidateBuyerProfileForm(FormValidationAction):
         asked = tracker.get_slot("requested_slot")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         snapshot = readable_snapshot(self.name()) if asked else None
-        followup = (
-            quote_followup_events(dispatcher, tracker, snapshot) if snapshot and asked != "order_quantity" else None
-        )
+        quotes_asked = asked != "order_quantity" or QUOTES_NAMED.search(latest_text(tracker))  # not "600" itself
+        followup = quote_followup_events(dispatcher, tracker, snapshot) if snapshot and quotes_asked else None
         if followup is not None:  # "so at our 600 units?" right after quotes: their totals; the question stays
             return followup + [SlotSet(asked, None)]
         text = latest_text(tracker)

@@ -302,7 +302,8 @@ def audience_named(text: str, snapshot: Snapshot) -> bool:
     alternation = "|".join(re.escape(w) for w in sorted(words))
     return bool(
         re.search(
-            rf"\b(for|suits?|suited to|fit|fits)\s+(an?\s+|the\s+)?([\w-]+\s+){{0,6}}({alternation})",
+            rf"\b(for|suits?|suited to|fit|fits|aimed at|geared (?:to|towards))\s+(an?\s+|the\s+)?([\w-]+\s+){{0,6}}"
+            rf"({alternation})",
             normalise(text or ""),
         )
     )

@@ -559,3 +559,11 @@ async def test_the_break_even_named_after_another_question_still_reads_the_quote
         fallback.ActionAnswerUnclear(), make_tracker("and the break-even, for the file?", "nlu_fallback", slots)
     )
     assert "5,000" in text
+
+
+async def test_the_break_even_asked_while_the_quantity_is_asked_reads_the_quotes():
+    said = "Quotes: OEM $6,000 tooling + $2 each; ODM $1,000 setup + $3 each. Cheaper at 2,000?"
+    _, events, _ = await run(questions.ActionCompareQuotes(), make_tracker(said, "compare_quotes"))
+    tracker = form_tracker("and the break-even?", "order_quantity", "ask_factor", slot_events(events))
+    text, _, _ = await run(questionnaire.ValidateBuyerProfileForm(), tracker)
+    assert "5,000" in text

@@ -481,3 +481,8 @@ def test_a_whole_comparison_that_would_be_ideal_is_no_best_for_question(snapshot
 )
 def test_plans_told_in_other_words(text, plan):
     assert answers.states_a_plan(text) == plan
+
+
+def test_a_negated_audience_points_to_the_other_model(snapshot):
+    question = "which model is not really aimed at start-ups?"
+    assert answers.answer_factor(snapshot, answers.best_factor(question, snapshot), [], question)[1] == "OEM"
