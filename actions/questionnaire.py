@@ -23,6 +23,7 @@ from actions.common import (
 from actions.quotes import QUOTES_NAMED, quote_followup_events
 from actions.routing import (
     and_going_on,
+    answer_definition_events,
     answer_factor_events,
     context_events,
     leads_on,
@@ -109,6 +110,8 @@ class ActionUpdateProfile(Action):
                 answered = answer_factor_events(dispatcher, snapshot, factor, models, question_text(tracker))
             if answered is None and answers.asks_for_overview(text):
                 answered = overview_events(dispatcher, tracker, snapshot)
+            if answered is None and asks_about_a_model(text):  # "in OEM, what's the factory's actual job?"
+                answered = answer_definition_events(dispatcher, snapshot, answers.models_in(text))
             if answered is not None:  # beside a stated fact the questionnaire goes on ("IP matters. Who owns it?")
                 answered = and_going_on(dispatcher, tracker, snapshot, answered)
                 return events + answered + ([] if leads_on(answered) else [FollowupAction(ACTION_LISTEN)])
@@ -137,6 +140,12 @@ def situation_so_far(tracker: Tracker, snapshot: Snapshot, facts: dict, changes:
     known = {slot: value for slot, value in profile.items() if value not in (None, UNSURE)}
     reply = answers.answer_situation(snapshot, known, offer=False)[0]
     return f"{phrases.updated(changes)}\n{reply}" if changes else reply
+
+
+def asks_about_a_model(text: str) -> bool:
+    """A question naming one model that asks no row and not which model to take ("what's the factory's
+    actual job in OEM?"): the model's definition answers it."""
+    return len(answers.models_in(text)) == 1 and answers.is_question(text) and not answers.asks_which_model(text)
 
 
 def asks_rather_than_answers(tracker: Tracker, facts: dict, factor: str | None, situation: dict | None) -> bool:

@@ -177,6 +177,7 @@ ANAPHOR = re.compile(r"\b(that|it|this|those|these)\b")
 
 BARE_MODEL_FILLERS = frozenset(
     {"and", "what", "about", "for", "how", "the", "with", "then", "so", "quick", "one", "q", "question", "ok", "hi"}
+    | {"if", "we", "i", "went", "go", "going", "instead", "chose", "choose", "picked", "pick", "used", "use", "did"}
 )
 
 
@@ -192,7 +193,8 @@ def followup_events(
     bare_model = models and all(w in BARE_MODEL_FILLERS or answers.models_in(w) for w in words)
     if last_factor not in snapshot.factors and bare_model and len(words) <= 5:  # "quick one - O.D.M.?": what it is
         return answer_definition_events(dispatcher, snapshot, models)
-    short = len(words) <= 5 or len(words) <= 9 and ANAPHOR.search(clean)  # "that's a lot - any lower option?"
+    # "that's a lot - any lower option?", "and if we went OEM instead?"
+    short = len(words) <= 5 or len(words) <= 9 and (ANAPHOR.search(clean) or bare_model)
     if last_factor not in snapshot.factors or not short:
         return None
     if WHY_ASKS.search(clean) and not factor:  # "why is it higher?", "how so?": the row is all the table says
@@ -214,11 +216,16 @@ def followup_events(
     return answer_factor_events(dispatcher, snapshot, last_factor, models, text)
 
 
+WHO_FOR = re.compile(r"\bwho(?:'s| is| are)\s+(?:[\w-]+\s+){0,3}?for\b")  # "who is each one for?": the row
+
+
 def wants_questionnaire(tracker: Tracker, snapshot: Snapshot) -> bool:
     """A request for the recommendation itself that names no row: the questionnaire, not an answer."""
     text = latest_text(tracker)
     factor = asked_factor(tracker, snapshot)
-    about_the_buyer = factor == "best_for" and not answers.audience_named(text, snapshot)
+    about_the_buyer = (
+        factor == "best_for" and not answers.audience_named(text, snapshot) and not WHO_FOR.search(normalise(text))
+    )
     return (
         answers.asks_for_recommendation(text)
         and (factor is None or about_the_buyer)
@@ -256,7 +263,8 @@ def _content_answer(
     factor, models = asked_factor(tracker, snapshot), named_models(tracker)
     # "how long does the slower one take?"; after a recommendation, "what are the costs like?"; "per piece, who wins?"
     in_context = tracker.get_slot("last_factor") in snapshot.factors or bool(tracker.get_slot("recommendation"))
-    if needs_model and not models and not (factor and (in_context or answers.asks_which_model(text))):
+    unnamed_models = answers.asks_which_model(text) or answers.refers_to_the_models(text)  # "the two routes"
+    if needs_model and not models and not (factor and (in_context or unnamed_models)):
         return None
     if factor:
         return answer_factor_events(dispatcher, snapshot, factor, models, text)

@@ -108,6 +108,7 @@ class Vocabulary:
     quantity_nouns: str  # alternation: nouns that count an order ("300 plushies")
     past_span_after: re.Pattern  # "5 years [selling online]": a duration in the past
     past_span_before: re.Pattern
+    rate_after: re.Pattern  # "[8,400 patients] a month": a rate, neither an order nor a deadline
     answers: dict[str, re.Pattern]
     situation_asks: re.Pattern
     which_model_asks: re.Pattern
@@ -142,6 +143,9 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         not_order_nouns=phrase_alternation(raw["not_order_nouns"]),
         quantity_nouns=phrase_alternation(raw["quantity_nouns"]),
         past_span_after=re.compile(rf"^\s*(?:{phrase_alternation(raw['past_span_after'])})(?![\w-])"),
+        rate_after=re.compile(
+            rf"^\s*(?:(?!in\b|within\b|by\b|inside\b|under\b|for\b|before\b|next\b)[a-z]+\s+){{0,2}}?(?:{phrase_alternation(raw['rate_after'])})(?![\w-])"
+        ),
         past_span_before=re.compile(
             rf"(?<![\w-])(?:{phrase_alternation(raw['past_span_before'])})"
             r"(?:\s+\w+){0,3}\s*(?:for|over)?\s*$"

@@ -62,9 +62,15 @@ def models_described(text: str) -> list[str]:
         for model in _mentions(clean, _VOCABULARY.model_descriptions)
         if not all(_RULED_OUT.search(clean[: m.start()]) for m in _VOCABULARY.model_descriptions[model].finditer(clean))
     ]
+    base_design = _VOCABULARY.model_descriptions["ODM"].search(clean)
+    if described == ["ODM"] and _OWNED.search(clean[: base_design.start()]):
+        described = ["OEM"]  # "which one lets me own the base design?": owning it is the OEM side
     return [other(model) for model in described] if negated_choice(text) and len(described) == 1 else described
 
 
+_OWNED = re.compile(  # the buyer owning it: "let me own the base design", "give the buyer ownership of the base design"
+    r"\b(me|us|we|i|you|buyer|brand|client)\W+(\w+\W+){0,2}?(own|owns|owning|ownership of|keep|retain)\s+(the\s+)?$"
+)
 _RULED_OUT = re.compile(r"\b(no|not|nothing|never|without|rather than|instead of)\W+(\w+\W+)?$")
 
 
@@ -88,6 +94,17 @@ _COUNTED = re.compile(r"\d\s*([\w-]+\s+)?$")
 
 def asks_for_both(text: str) -> bool:
     return bool(_BOTH.search(text or ""))
+
+
+_THE_MODELS_UNNAMED = re.compile(
+    r"\b(the two|both|each|either|the other|which|those two)\s+(routes?|models?|options?|ways?|arrangements?|"
+    r"approaches|approach|paths?|set-?ups?|manufacturing models?|service models?|kinds of factor(y|ies))\b"
+)
+
+
+def refers_to_the_models(text: str) -> bool:
+    """'how do the two routes compare?', 'under each arrangement': OEM and ODM meant without their names."""
+    return bool(_THE_MODELS_UNNAMED.search(normalise(text or "")))
 
 
 def _windows(tokens: list[str], size: int) -> list[str]:
@@ -300,13 +317,20 @@ def audience_named(text: str, snapshot: Snapshot) -> bool:
     suit established brands?'), rather than the buyer saying what they are ('startup here')."""
     words = {word for model in MODELS for item in _audiences(snapshot, model) for word in item[1]}
     alternation = "|".join(re.escape(w) for w in sorted(words))
-    return bool(
+    return names_both_audiences(text, snapshot) or bool(
         re.search(
             rf"\b(for|suits?|suited to|fit|fits|aimed at|geared (?:to|towards))\s+(an?\s+|the\s+)?([\w-]+\s+){{0,6}}"
             rf"({alternation})",
             normalise(text or ""),
         )
     )
+
+
+def names_both_audiences(text: str, snapshot: Snapshot) -> bool:
+    """'startup vs established, which model each?': the kind of company each model's Best For row
+    names first (its other audiences, "fast" or "unique", are said of a buyer's own plans too)."""
+    tokens = {t.rstrip("s") for t in _TOKEN.findall(normalise(text or ""))}
+    return all(set(_audiences(snapshot, model)[0][1]) & tokens for model in MODELS)
 
 
 _GENERIC_AUDIENCE_WORDS = {"brand", "product", "budget", "critical"}  # said of every buyer, name no audience
@@ -636,6 +660,8 @@ def situation_in(text: str, asked_about: str | None = None, snapshot: Snapshot |
     clean = normalise(text or "")
     if snapshot and asked_about and _comparative(clean, asked_about, snapshot):
         return None  # "which one needs bigger orders?" compares a row
+    if snapshot and names_both_audiences(clean, snapshot):
+        return None  # "startup vs established, which model each?" reads the Best For row
     facts = {k: v for k, v in extract_facts(clean).facts.items() if v != UNSURE}
     broad = asked_about in (None, "moq", "development_time", "best_for")  # "can I get exclusivity?" asks a row
     which_model = _VOCABULARY.which_model_asks.search(clean) or broad and _VOCABULARY.situation_asks.search(clean)
@@ -700,7 +726,7 @@ def answer_quotes(comparison: QuoteComparison, quantities: list[float]) -> tuple
 
 DEFINITION_ASK = re.compile(
     r"\b(stand for|stands for|mean|means|meaning|what is|what's|whats|define|definition|"
-    r"acronym|abbreviation|role|actually do|do for (me|us)|how does \w+ work|called|"
+    r"acronym|abbreviation|role|actually do|(?:actual |real |main )?job|do for (me|us)|how does \w+ work|called|"
     r"the name for|the term for|wh?at (even |exactly )?is|what (even |exactly )?are (they|these|those|both|the two|"
     r"oem and odm|odm and oem))\b"
 )

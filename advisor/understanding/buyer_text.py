@@ -186,6 +186,23 @@ class Number:
     counted: bool = False  # a unit noun follows ("300 plushies")
 
 
+_PRICED_NOUN = re.compile(r"(?:\bper|/)\s*([a-z][a-z'-]+)")  # "£3.10 per lamb": lambs are this buyer's units
+
+
+def _singular(noun: str) -> str:
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+
+
+def _rate_spans(text: str) -> list[tuple[int, int]]:
+    """Counts per period ("8,400 patients a month", "open 130 days a year"): neither orders nor deadlines."""
+    spans = []
+    for number in re.finditer(rf"(?<![\w.]){_NUMBER}", text):
+        rate = _VOCABULARY.rate_after.match(text[number.end() :])
+        if number.group(0).strip() and rate:
+            spans.append((number.start(), number.end() + rate.end()))
+    return spans
+
+
 def _blocked_spans(text: str) -> list[tuple[int, int]]:
     """Spans that hold durations, dates and money: their numbers are not order sizes."""
     spans = [m.span() for m in _DURATION.finditer(text)] + [m.span() for m in _DATE.finditer(text)]
@@ -209,7 +226,8 @@ def find_quantities(text: str) -> list[Number]:
     """Numbers that can be an order quantity (not durations, money, dates, years or counts of other
     things such as "12 stores" or "3 designers")."""
     text = normalise(text)
-    blocked = _blocked_spans(text)
+    blocked, rates = _blocked_spans(text), _rate_spans(text)
+    priced_nouns = {_singular(noun) for noun in _PRICED_NOUN.findall(text)}
     numbers = []
     for match in re.finditer(rf"(?<![\w$€£.\-/=]){_NUMBER}(?![\w%=])", text):
         if not match.group(0).strip() or any(s <= match.start() < e for s, e in blocked):
@@ -226,6 +244,9 @@ def find_quantities(text: str) -> list[Number]:
             continue  # "add 1 new toy", "2 more designs": how many products, not how many units
         if _COLLECTION_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
             continue  # "a catalogue of 340 products" is what they sell, not an order
+        counts_units = re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", text[match.end() :])
+        if any(s <= match.start() < e for s, e in rates) and not counts_units:
+            continue  # "8,400 patients a month" is a rate ("2,000 units a month" still counts an order)
         if _NOT_ORDER.match(text, match.end()) or _PER_UNIT_AFTER_NUMBER.match(text, match.end()):
             continue  # "our 12 stores", "3 designers", "founded 5 years ago", "2.10 per unit"
         value = _value(match)
@@ -243,6 +264,9 @@ def find_quantities(text: str) -> list[Number]:
         )
         cue = _QUANTITY_CUE_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
         noun_after = re.match(r"\s+([a-z][a-z'-]+)", after)
+        counted = counted or bool(
+            noun_after and _singular(noun_after[1]) in priced_nouns
+        )  # "300 lambs" at "£3 per lamb"
         if not counted and cue and cue.group(1) in ("of", "for") and noun_after and noun_after[1] not in STOP_WORDS:
             continue  # "a fleet of 95 aircraft", "for 30 kids": a count of something else
         cued = counted or bool(cue)
@@ -336,9 +360,11 @@ _LAUNCH_WORDS = re.compile(
 
 
 def _is_past_span(text: str, match: re.Match) -> bool:
-    """'selling for 10 years', '5 years selling online', '3 years ago': the past, not a deadline."""
+    """'selling for 10 years', '5 years selling online', '3 years ago': the past, not a deadline; nor is
+    a model's own time ('the ODM 2-4 weeks')."""
     return bool(
-        _VOCABULARY.past_span_before.search(text[max(0, match.start() - PAST_CUE_REACH) : match.start()])
+        re.search(r"\b(?:oem|odm)(?:'s)?\s+(?:\d+\s*(?:-|to)\s*)?$", text[: match.start()])
+        or _VOCABULARY.past_span_before.search(text[max(0, match.start() - PAST_CUE_REACH) : match.start()])
         or _VOCABULARY.past_span_after.match(text[match.end() :])
         or _SPAN_SO_FAR.match(text[match.end() :])
     )
@@ -359,7 +385,12 @@ def parse_weeks(text: str, today: date | None = None) -> float | None:
         text,
     ):
         return 4.0  # within weeks, whatever happens
-    durations = [_duration_weeks(m) for m in _DURATION.finditer(text) if not _is_past_span(text, m)]
+    rates = _rate_spans(text)
+    durations = [
+        _duration_weeks(m)
+        for m in _DURATION.finditer(text)
+        if not _is_past_span(text, m) and not any(s <= m.start() < e for s, e in rates)
+    ]
     durations = [weeks for weeks in durations if weeks <= MAX_LAUNCH_WEEKS]
     if durations:
         return durations[-1]
@@ -797,8 +828,10 @@ _NO_DESIGN_SHAPES = re.compile(
 )
 _NEGATION = re.compile(
     r"\b(not|no|never|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|hardly|no longer|nobody|"
-    r"without|lacks?|lacking)[\s'\"]+([\w'-]+[\s'\"]+){0,2}$"
-)  # within the clause: "speed doesn't matter; IP does"
+    r"without|lacks?|lacking)[\s'\"]+([\w'-]+[\s'\"]+){0,2}$|"
+    r"\b(don'?t|do not|never|no longer) (want|wish|intend|plan|need|like) to\s+([\w'-]+\s+){0,4}$|"
+    r"\b(not interested in|no (wish|desire|intention|interest) (to|in))\s+([\w'-]+\s+){0,4}$"
+)  # within the clause: "speed doesn't matter; IP does", "we don't want to be limited to tweaking existing designs"
 _SINCE_YEAR = re.compile(
     r"\b(?:since|founded(?: in)?|established(?: in)?|est\.?(?: in)?|started(?: in)?|trading since)\s+((?:19|20)\d\d)\b"
 )
@@ -993,8 +1026,17 @@ _WHAT_IF = re.compile(
 
 
 def _described_models(text: str) -> list[str]:
-    """Service models the text describes ("made to our CAD files" -> OEM, "their catalogue" -> ODM)."""
-    return [model for model, pattern in _VOCABULARY.model_descriptions.items() if pattern.search(text)]
+    """Service models the text describes ("made to our CAD files" -> OEM, "their catalogue" -> ODM); a
+    description negated describes the other one ("not interested in rebranding someone else's toy")."""
+    described = []
+    for model, pattern in _VOCABULARY.model_descriptions.items():
+        match = pattern.search(text)
+        if match:
+            described.append(_OTHER_MODEL[model] if _negated(text, match) else model)
+    return list(dict.fromkeys(described))
+
+
+_OTHER_MODEL = {"OEM": "ODM", "ODM": "OEM"}
 
 
 _NEGATED_CHOICE = re.compile(

@@ -567,3 +567,32 @@ async def test_the_break_even_asked_while_the_quantity_is_asked_reads_the_quotes
     tracker = form_tracker("and the break-even?", "order_quantity", "ask_factor", slot_events(events))
     text, _, _ = await run(questionnaire.ValidateBuyerProfileForm(), tracker)
     assert "5,000" in text
+
+
+async def test_a_model_named_in_a_later_what_if_answers_the_same_row():
+    slots = {"last_factor": "moq", "last_model": "ODM"}
+    text, _, _ = await run(
+        questions.ActionAnswerFollowup(), make_tracker("and if we went OEM instead?", "ask_followup", slots)
+    )
+    assert "500-5000+ units" in text and "50-500 units" not in text
+
+
+async def test_who_each_model_is_for_answers_the_row_not_the_questionnaire():
+    text, events, _ = await run(
+        questions.ActionAnswerFactor(), make_tracker("who is each one for, honestly?", "ask_recommendation")
+    )
+    assert "Startups, fast market entry" in text and "Established brands" in text
+    assert all(e["event"] != "followup" or e.get("name") != "buyer_profile_form" for e in events)
+
+
+async def test_a_question_naming_one_model_and_no_row_gets_its_definition():
+    text, _, _ = await run(
+        questionnaire.ActionUpdateProfile(), make_tracker("in OEM, what's the factory's actual job?", "inform")
+    )
+    assert "Original Equipment Manufacturer" in text and "Design Manufacturer" not in text
+
+
+async def test_the_two_routes_unnamed_compare_a_row():
+    said = "how do the two routes compare on lead time?"
+    text, _, _ = await run(fallback.ActionOutOfScope(), make_tracker(said, "out_of_scope"))
+    assert "2-4 weeks" in text and "3-6 months" in text

@@ -486,3 +486,36 @@ def test_plans_told_in_other_words(text, plan):
 def test_a_negated_audience_points_to_the_other_model(snapshot):
     question = "which model is not really aimed at start-ups?"
     assert answers.answer_factor(snapshot, answers.best_factor(question, snapshot), [], question)[1] == "OEM"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["which route won't let us own the base design?", "which option keeps the base design with the factory?"],
+)
+def test_owning_the_base_design_is_the_oem_side(question):
+    assert answers.model_checked(question) == (None, "ODM")
+
+
+def test_both_kinds_of_company_named_ask_the_best_for_row(snapshot):
+    question = "startups and established brands: which model suits each?"
+    assert answers.best_factor(question, snapshot) == "best_for"
+    assert answers.situation_in(question, "best_for", snapshot) is None
+
+
+@pytest.mark.parametrize(
+    "question, factor",
+    [
+        ("for OEM, what's the least we can order?", "moq"),
+        ("does ODM force us to hold a pile of stock?", "moq"),
+        ("who is ODM mainly for?", "best_for"),
+        ("with ODM could we rework the toy's shape?", "customization"),
+        ("under ODM, do we end up owning anything?", "design_ownership"),
+    ],
+)
+def test_more_row_words(snapshot, question, factor):
+    assert answers.best_factor(question, snapshot) == factor
+
+
+def test_the_two_models_meant_without_their_names():
+    assert answers.refers_to_the_models("cost-wise, how do both options compare?")
+    assert not answers.refers_to_the_models("which is cheaper, the bus or the train?")

@@ -533,3 +533,45 @@ def test_one_design_is_no_order_of_one():
 )
 def test_stage_design_and_budget_in_plain_words(text, slot, value):
     assert extract_facts(text).facts.get(slot) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our café sees about 3,200 customers a week. what's the ODM minimum?",
+        "the park is open 200 days a year",
+        "we get 40k monthly visitors on the shop",
+    ],
+)
+def test_counts_per_period_are_neither_orders_nor_deadlines(text):
+    facts = extract_facts(text).facts
+    assert "order_quantity" not in facts and "weeks_to_launch" not in facts
+
+
+def test_units_per_period_and_deadlines_in_a_period_still_count():
+    assert extract_facts("we'd need 1,500 units a month").facts["order_quantity"] == 1500.0
+    facts = extract_facts("we need 200 pieces in a month")
+    assert facts.facts == {"order_quantity": 200.0, "weeks_to_launch": pytest.approx(4.33, abs=0.01)}
+
+
+def test_the_noun_a_quote_is_priced_by_counts_the_order():
+    text = "OEM £1,800 mould and £2.20 per owl, ODM £90 setup and £2.60 per owl. Totals for 250 owls?"
+    assert extract_facts(text).facts["order_quantity"] == 250.0
+    assert "order_quantity" not in extract_facts("we volunteer for 40 charities").facts
+
+
+def test_a_models_own_time_is_no_launch_date():
+    assert "weeks_to_launch" not in extract_facts("does the OEM 3-6 months include sampling?").facts
+    assert extract_facts("we launch in 5 weeks, is the ODM 2-4 weeks realistic?").facts["weeks_to_launch"] == 5.0
+
+
+@pytest.mark.parametrize(
+    "text, own_design",
+    [
+        ("we have no wish to reuse the factory's stock designs", "yes"),
+        ("we don't want to be stuck adjusting a catalogue toy", "yes"),
+        ("not interested in putting our logo on their existing plush", "yes"),
+    ],
+)
+def test_a_model_description_wanted_away_points_to_the_other(text, own_design):
+    assert extract_facts(text).facts.get("own_design") == own_design
