@@ -171,13 +171,19 @@ class ActionCheckFeasibility(QuestionAction):
         ):
             dispatcher.utter_message(response="utter_out_of_scope")  # "a table for two tonight?", "bitcoin this week?"
             return []
-        extraction = extract_facts(text, asked=None if parse_weeks(text) is not None else "order_quantity")
+        named_factor = asked_factor(tracker, snapshot)
+        # a bare number is the order asked about unless a date is given or another row is asked
+        # ("a resort with 73 runs: how much can I change an ODM toy?" asks the customisation row)
+        bare_number_is_order = parse_weeks(text) is None and named_factor in (None, "moq")
+        extraction = extract_facts(text, asked="order_quantity" if bare_number_is_order else None)
         if extraction.problem:  # a past date, a negative or absurd quantity
             dispatcher.utter_message(text=extraction.problem)
             return []
         facts = {slot: value for slot, value in extraction.facts.items() if value != UNSURE}
         if "order_quantity" not in facts and "weeks_to_launch" not in facts:
-            named_factor = asked_factor(tracker, snapshot)
+            remembered = remembered_situation(tracker)
+            if remembered and not named_factor:  # "could OEM make that date too?": the date already given
+                return situation_events(dispatcher, tracker, snapshot, remembered)
             if named_factor:  # "can I get exclusivity with ODM?": no figure to check, but a row to give
                 return answer_factor_events(dispatcher, snapshot, named_factor, named_models(tracker), text)
             if not named_models(tracker) and not answers.asks_feasibility(text):  # "can u do my maths homework"
@@ -186,6 +192,15 @@ class ActionCheckFeasibility(QuestionAction):
             dispatcher.utter_message(text=phrases.GIVE_A_FIGURE)
             return []
         return situation_events(dispatcher, tracker, snapshot, facts)
+
+
+def remembered_situation(tracker: Tracker) -> dict:
+    """The order size and launch date the buyer gave earlier, if any."""
+    return {
+        slot: tracker.get_slot(slot)
+        for slot in ("order_quantity", "weeks_to_launch")
+        if isinstance(tracker.get_slot(slot), (int, float))
+    }
 
 
 class ActionCompareQuotes(StoreAction):

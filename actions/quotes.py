@@ -83,14 +83,15 @@ def quote_followup_events(
         return compare_quotes_events(dispatcher, tracker, revised, quote_quantities(text, tracker))
     if BREAK_EVEN_ASK.search(text) and not find_quantities(text):  # "at what volume do they cost the same?"
         return compare_quotes_events(dispatcher, tracker, comparison, remembered_quantities(tracker))
-    if asked_factor(tracker, snapshot) not in (None, "unit_cost"):  # "which is cheaper at 6,000?" stays
+    factor = asked_factor(tracker, snapshot)
+    if factor not in (None, "unit_cost"):  # "which is cheaper at 6,000?" stays
         return None
     if parse_weeks(text) is not None:
         return None
     quantities = [n.value for n in find_quantities(text)] or scaled(text, remembered_quantities(tracker))
     if quantities:
         return compare_quotes_events(dispatcher, tracker, comparison, quantities[:3])
-    if QUOTE_RECALL.search(text):  # "remind me what the OEM quote was?"
+    if QUOTE_RECALL.search(text) or factor == "unit_cost":  # "remind me the quotes?", "how much cheaper per unit?"
         return compare_quotes_events(dispatcher, tracker, comparison, remembered_quantities(tracker))
     return None
 

@@ -178,6 +178,7 @@ ANAPHOR = re.compile(r"\b(that|it|this|those|these)\b")
 BARE_MODEL_FILLERS = frozenset(
     {"and", "what", "about", "for", "how", "the", "with", "then", "so", "quick", "one", "q", "question", "ok", "hi"}
     | {"if", "we", "i", "went", "go", "going", "instead", "chose", "choose", "picked", "pick", "used", "use", "did"}
+    | {"same", "but", "again", "now", "please", "thing", "right", "okay"}
 )
 
 
@@ -191,6 +192,8 @@ def followup_events(
     words = re.findall(r"[\w']+", clean)
     models = answers.models_in(text)
     bare_model = models and all(w in BARE_MODEL_FILLERS or answers.models_in(w) for w in words)
+    if bare_model:
+        factor = None  # "same question but for ODM" names no row, whatever its words nearly match
     if last_factor not in snapshot.factors and bare_model and len(words) <= 5:  # "quick one - O.D.M.?": what it is
         return answer_definition_events(dispatcher, snapshot, models)
     # "that's a lot - any lower option?", "and if we went OEM instead?"

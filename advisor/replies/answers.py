@@ -236,7 +236,11 @@ def _level_by_adjective(text: str, factor: str) -> str | None:
         first = len(text[: noun.start()].split())
         after = first + len(noun.group(0).split())
         said_of_it = after < len(tokens) and tokens[after] in ("is", "are", "was", "were", "'s", "being", "looks")
-        window = " ".join(tokens[max(0, first - 3) : first] + (tokens[after : after + 3] if said_of_it else []))
+        superlative_after = after < len(tokens) and tokens[after].endswith("est")  # "keeps the upfront cost lowest"
+        window = " ".join(
+            tokens[max(0, first - 3) : first]
+            + (tokens[after : after + 3] if said_of_it else tokens[after : after + 1] if superlative_after else [])
+        )
         found = [level for level, adjectives in levels.items() if adjectives.search(window)]
         if len(found) == 1:
             return found[0]
@@ -697,9 +701,9 @@ def answer_quotes(comparison: QuoteComparison, quantities: list[float]) -> tuple
     breakeven = break_even_quantity(oem, odm)
     if breakeven:
         lines.append(
-            f"Break-even: above about {units(breakeven)} OEM's lower unit price "
-            f"({money(oem.per_unit)} vs {money(odm.per_unit)}) outweighs its higher fixed cost "
-            f"({money(oem.fixed)} vs {money(odm.fixed)})."
+            f"Break-even: above about {units(breakeven)} OEM's unit price, {money(odm.per_unit - oem.per_unit)} lower "
+            f"({money(oem.per_unit)} vs {money(odm.per_unit)}), outweighs its fixed cost, "
+            f"{money(oem.fixed - odm.fixed)} higher ({money(oem.fixed)} vs {money(odm.fixed)})."
         )
     elif (
         oem.per_unit >= odm.per_unit and oem.fixed > odm.fixed or oem.per_unit > odm.per_unit and oem.fixed == odm.fixed

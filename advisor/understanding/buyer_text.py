@@ -187,9 +187,19 @@ class Number:
 
 
 _PRICED_NOUN = re.compile(r"(?:\bper|/)\s*([a-z][a-z'-]+)")  # "£3.10 per lamb": lambs are this buyer's units
+# "one per child, and there are 180 children", "one for each of our 300 guests": those are the order
+_ONE_EACH_NOUN = re.compile(
+    r"\b(?:(?:one|1)\s+(?:each\s+)?(?:per|for each|for every|each for|for)|an?\s+[a-z]+\s+(?:per|for each|for every))"
+    r"\s+"
+    r"(?:of\s+)?(?:(?:our|the|my|their|your)\s+)?"
+    r"(?:\d[\d,]*\s+)?([a-z][a-z'-]+)"
+)
+_IRREGULAR_PLURALS = {"children": "child", "people": "person", "men": "man", "women": "woman", "mice": "mouse"}
 
 
 def _singular(noun: str) -> str:
+    if noun in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[noun]
     return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 
@@ -227,7 +237,7 @@ def find_quantities(text: str) -> list[Number]:
     things such as "12 stores" or "3 designers")."""
     text = normalise(text)
     blocked, rates = _blocked_spans(text), _rate_spans(text)
-    priced_nouns = {_singular(noun) for noun in _PRICED_NOUN.findall(text)}
+    unit_nouns = {_singular(noun) for noun in _PRICED_NOUN.findall(text) + _ONE_EACH_NOUN.findall(text)}
     numbers = []
     for match in re.finditer(rf"(?<![\w$€£.\-/=]){_NUMBER}(?![\w%=])", text):
         if not match.group(0).strip() or any(s <= match.start() < e for s, e in blocked):
@@ -247,10 +257,12 @@ def find_quantities(text: str) -> list[Number]:
         counts_units = re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", text[match.end() :])
         if any(s <= match.start() < e for s, e in rates) and not counts_units:
             continue  # "8,400 patients a month" is a rate ("2,000 units a month" still counts an order)
-        if _NOT_ORDER.match(text, match.end()) or _PER_UNIT_AFTER_NUMBER.match(text, match.end()):
-            continue  # "our 12 stores", "3 designers", "founded 5 years ago", "2.10 per unit"
         value = _value(match)
         after = text[match.end() : match.end() + 40]
+        noun_after = re.match(r"\s+([a-z][a-z'-]+)", after)
+        one_each = bool(noun_after and _singular(noun_after[1]) in unit_nouns)  # "300 lambs" at "£3 per lamb"
+        if not one_each and (_NOT_ORDER.match(text, match.end()) or _PER_UNIT_AFTER_NUMBER.match(text, match.end())):
+            continue  # "our 12 stores", "3 designers", "founded 5 years ago", "2.10 per unit"
         counted = (
             bool(value >= 10 and re.match(r"\s+of (each|a|an|every)\b", after))  # "200 of each"
             or bool(value >= 10 and re.match(_OF_THOSE_NOUNS, after))  # "80 of those little lamb plushies"
@@ -263,10 +275,7 @@ def find_quantities(text: str) -> list[Number]:
             )
         )
         cue = _QUANTITY_CUE_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
-        noun_after = re.match(r"\s+([a-z][a-z'-]+)", after)
-        counted = counted or bool(
-            noun_after and _singular(noun_after[1]) in priced_nouns
-        )  # "300 lambs" at "£3 per lamb"
+        counted = counted or one_each
         if not counted and cue and cue.group(1) in ("of", "for") and noun_after and noun_after[1] not in STOP_WORDS:
             continue  # "a fleet of 95 aircraft", "for 30 kids": a count of something else
         cued = counted or bool(cue)

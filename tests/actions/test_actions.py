@@ -596,3 +596,35 @@ async def test_the_two_routes_unnamed_compare_a_row():
     said = "how do the two routes compare on lead time?"
     text, _, _ = await run(fallback.ActionOutOfScope(), make_tracker(said, "out_of_scope"))
     assert "2-4 weeks" in text and "3-6 months" in text
+
+
+async def test_a_count_of_something_else_beside_a_row_question_is_no_order():
+    said = "A marina with 45 berths, busy 200 days a year. What can we alter on an ODM toy?"
+    text, _, _ = await run(questions.ActionCheckFeasibility(), make_tracker(said, "ask_feasibility"))
+    assert "Limited to modifying existing designs" in text and "45 units" not in text
+
+
+async def test_how_much_cheaper_per_unit_after_quotes_gives_the_quotes_gap():
+    said = "Quotes: OEM $6,000 tooling + $2 each; ODM $1,000 setup + $3.25 each. Break-even?"
+    _, events, _ = await run(questions.ActionCompareQuotes(), make_tracker(said, "compare_quotes"))
+    slots = slot_events(events)
+    text, _, _ = await run(
+        questions.ActionAnswerFactor(), make_tracker("so per piece, by how much is OEM cheaper?", "ask_factor", slots)
+    )
+    assert "$1.25 lower" in text and "4,000" in text
+
+
+async def test_a_date_given_earlier_is_checked_when_asked_about_again():
+    slots = {"weeks_to_launch": 9.0}
+    text, _, _ = await run(
+        questions.ActionCheckFeasibility(), make_tracker("would OEM hit that date as well?", "ask_feasibility", slots)
+    )
+    assert "OEM (3-6 months): not realistic" in text
+
+
+async def test_the_same_question_for_the_other_model_answers_the_last_row():
+    slots = {"last_factor": "moq", "last_model": "OEM"}
+    text, _, _ = await run(
+        questions.ActionAnswerFollowup(), make_tracker("same again but for ODM please", "ask_followup", slots)
+    )
+    assert "50-500 units" in text and "Best For" not in text

@@ -76,6 +76,9 @@ def test_both_models_when_none_named(snapshot):
         ("which is cheaper in bulk", "unit_cost", "OEM"),
         ("which is cheaper at large volumes", "unit_cost", "OEM"),
         ("which is cheaper up front", "unit_cost", "ODM"),
+        ("so which route leaves the initial outlay lowest?", "unit_cost", "ODM"),
+        ("which one needs the biggest initial investment?", "unit_cost", "OEM"),
+        ("which has the smallest start-up costs?", "unit_cost", "ODM"),
     ],
 )
 def test_comparative_questions_name_the_model_from_structured_levels(snapshot, question, factor, winner):

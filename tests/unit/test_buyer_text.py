@@ -560,6 +560,20 @@ def test_the_noun_a_quote_is_priced_by_counts_the_order():
     assert "order_quantity" not in extract_facts("we volunteer for 40 charities").facts
 
 
+@pytest.mark.parametrize(
+    "text, quantity",
+    [
+        ("one per pupil, and we have 420 pupils", 420.0),
+        ("a gift for every guest; there'll be 260 guests", 260.0),
+        ("one each for our 75 staff", 75.0),
+        ("one for each of the 130 children on the ward", 130.0),
+        ("we look after 130 children on the ward", None),
+    ],
+)
+def test_one_for_each_of_them_makes_them_the_order(text, quantity):
+    assert extract_facts(text).facts.get("order_quantity") == quantity
+
+
 def test_a_models_own_time_is_no_launch_date():
     assert "weeks_to_launch" not in extract_facts("does the OEM 3-6 months include sampling?").facts
     assert extract_facts("we launch in 5 weeks, is the ODM 2-4 weeks realistic?").facts["weeks_to_launch"] == 5.0
