@@ -94,6 +94,9 @@ class ActionUpdateProfile(Action):
         followup = quote_followup_events(dispatcher, tracker, snapshot) if snapshot else None
         if followup is not None:  # "and for 6k?" after a quote comparison: not a change of the order
             return followup + [FollowupAction(ACTION_LISTEN)]
+        if snapshot and starts_afresh(tracker) and answers.about_something_else(text, snapshot):
+            dispatcher.utter_message(response="utter_out_of_scope")  # "a recipe for lasagne?" starts no questionnaire
+            return [FollowupAction(ACTION_LISTEN)]
         extraction = extract_facts(text)
         events, changes = profile_events(extraction.facts, tracker)
         factor = asked_factor(tracker, snapshot) if snapshot else None
@@ -142,6 +145,16 @@ def situation_so_far(tracker: Tracker, snapshot: Snapshot, facts: dict, changes:
     return f"{phrases.updated(changes)}\n{reply}" if changes else reply
 
 
+def starts_afresh(tracker: Tracker) -> bool:
+    """Asked for advice with nothing under way: no questionnaire running, no answer or verdict given yet."""
+    return (
+        tracker.latest_message.get("intent", {}).get("name") == "ask_recommendation"
+        and not tracker.active_loop.get("name")
+        and not tracker.get_slot("recommendation")
+        and all(tracker.get_slot(slot) is None for slot in PROFILE_SLOTS)
+    )
+
+
 def asks_about_a_model(text: str) -> bool:
     """A question naming one model that asks no row and not which model to take ("what's the factory's
     actual job in OEM?"): the model's definition answers it."""
@@ -159,6 +172,22 @@ def asks_rather_than_answers(tracker: Tracker, facts: dict, factor: str | None, 
     text = latest_text(tracker)
     asks_a_row = factor is not None and not situation and answers.is_question(text)
     return asks_a_row or bool(named_models(tracker) and answers.DEFINITION_ASK.search(normalise(text)))
+
+
+class ActionSayGoodbye(Action):
+    """Goodbye; a message the NLU took for one but which states facts ("we need them seven weeks from
+    today") is taken as the answer it is and the questionnaire goes on."""
+
+    def name(self) -> str:
+        return "action_say_goodbye"
+
+    async def run(self, dispatcher, tracker, domain):
+        if not extract_facts(latest_text(tracker)).facts:
+            dispatcher.utter_message(response="utter_goodbye")
+            return []
+        events = await ActionUpdateProfile().run(dispatcher, tracker, domain)
+        leads_elsewhere = any(event.get("event") == "followup" for event in events)
+        return events if leads_elsewhere else events + [FollowupAction(QUESTIONNAIRE)]
 
 
 class ValidateBuyerProfileForm(FormValidationAction):
@@ -208,6 +237,9 @@ class ValidateBuyerProfileForm(FormValidationAction):
             dispatcher.utter_message(text=side_answer)
             if not extraction.facts:
                 return [SlotSet(asked, None)]
+        elif snapshot and told and extraction.facts and answers.asks_which_model(text):
+            # "Deadline's six weeks. Which model?" after 3,000 units: the table on everything said so far
+            dispatcher.utter_message(text=situation_so_far(tracker, snapshot, extraction.facts, []))
         elif snapshot:  # "we aim for early September, is that fine?": the check too
             checks = answers.launch_and_order_checks(snapshot, latest_text(tracker), extraction.facts, asked)
             if checks:

@@ -138,6 +138,19 @@ class ActionAnswerDefinition(QuestionAction):
         return answer_definition_events(dispatcher, snapshot, models)
 
 
+class ActionAnswerBotChallenge(ActionAnswerDefinition):
+    """'Are you a bot?': who is answering; 'what on earth is ODM?', taken for that by the NLU, asks the model."""
+
+    def name(self) -> str:
+        return "action_answer_bot_challenge"
+
+    def answer(self, dispatcher, tracker, snapshot):
+        if named_models(tracker) or asked_factor(tracker, snapshot):
+            return super().answer(dispatcher, tracker, snapshot)
+        dispatcher.utter_message(response="utter_iamabot")
+        return []
+
+
 class ActionAnswerComparison(QuestionAction):
     """The whole table, or one row side by side when a factor is named; "OEM vs ODM, what even are
     they?" asks what the two are."""

@@ -235,6 +235,14 @@ def _content_lexicon(first_letter: str) -> tuple[str, ...]:
     return tuple(w for w in _lexicon() if w[0] == first_letter and w not in STOP_WORDS)
 
 
+def words_outside_vocabulary(text: str) -> list[str]:
+    """The content words (four letters or more) the vocabulary and the catalogue never use: "knee",
+    "lasagne", "anniversary" tell a message about something else."""
+    return [
+        w for w in re.findall(r"[a-z]{4,}", correct_typos(text.lower())) if w not in _lexicon() and w not in STOP_WORDS
+    ]
+
+
 def correct_typos(text: str) -> str:
     """Lower-case text with misspelt vocabulary words written right ("very importent" -> "very important");
     common English words and words of three letters or fewer are left as they are."""

@@ -26,7 +26,7 @@ from advisor.understanding.buyer_text import (
     normalise,
     split_statement,
 )
-from advisor.vocabulary import NotCoveredTopic, is_common_word, vocabulary
+from advisor.vocabulary import NotCoveredTopic, is_common_word, vocabulary, words_outside_vocabulary
 
 _VOCABULARY = vocabulary()
 _BOTH = re.compile(
@@ -301,8 +301,15 @@ def _clause_winner(text: str, factor: str, wanted: str, snapshot: Snapshot) -> t
     )
 
 
-def _cell_line(model: str, cell: Cell) -> str:
-    return f"• **{model}:** {cell.text}"
+def _cell_line(model: str, cell: Cell, row_label: str) -> str:
+    """'• **ODM:** Lower risk (proven designs, faster validation)': a bare 'Higher'/'Lower' cell says
+    what it is higher or lower of, so the line reads alone (on Slack, in a transcript)."""
+    noun = row_label.removesuffix(" Level").lower()
+    text = _BARE_LEVEL.sub(lambda level: f"{level[0]} {noun}", cell.text)
+    return f"• **{model}:** {text}"
+
+
+_BARE_LEVEL = re.compile(r"^(Higher|Lower)(?= \()")
 
 
 def _ip_lead(model: str, snapshot: Snapshot) -> str:
@@ -351,8 +358,8 @@ def _audiences(snapshot: Snapshot, model: str) -> list[tuple[str, list[str]]]:
 
 
 def _audience_lead(text: str, snapshot: Snapshot) -> tuple[str, str] | None:
-    """'ODM is the better fit' when the question names an audience listed in Best For."""
-    tokens = [t.rstrip("s") for t in _TOKEN.findall(normalise(text))]
+    """'ODM is the better fit' when the question names an audience listed in Best For ('startup-friendly')."""
+    tokens = [w.rstrip("s") for t in _TOKEN.findall(normalise(text)) for w in {t.replace("-", ""), *t.split("-")} if w]
     for model in MODELS:
         for item, words in _audiences(snapshot, model):
             if any(process.extractOne(w, tokens, scorer=fuzz.ratio, score_cutoff=85) for w in words):
@@ -404,7 +411,7 @@ def answer_factor(snapshot: Snapshot, factor: str, models: list[str], text: str 
         lines.insert(0, lead)
     elif factor == "design_ownership":
         lines.insert(0, " ".join(_ip_lead(m, snapshot) for m in models))
-    lines += [_cell_line(m, row.cells[m]) for m in models]
+    lines += [_cell_line(m, row.cells[m], row.row_label) for m in models]
     lines += [
         f"{m}, in its definition paragraph: {s}"
         for m in models
@@ -662,11 +669,12 @@ def situation_in(text: str, asked_about: str | None = None, snapshot: Snapshot |
     designs, which model?"), or None when the message is not one. Numbers count only with their words
     around them (buyer_text)."""
     clean = normalise(text or "")
-    if snapshot and asked_about and _comparative(clean, asked_about, snapshot):
+    facts = {k: v for k, v in extract_facts(clean).facts.items() if v != UNSURE}
+    ordered = "order_quantity" in facts  # "a small first run of 90 bears" is a situation, not a row's comparative
+    if snapshot and asked_about and not ordered and _comparative(clean, asked_about, snapshot):
         return None  # "which one needs bigger orders?" compares a row
     if snapshot and names_both_audiences(clean, snapshot):
         return None  # "startup vs established, which model each?" reads the Best For row
-    facts = {k: v for k, v in extract_facts(clean).facts.items() if v != UNSURE}
     broad = asked_about in (None, "moq", "development_time", "best_for")  # "can I get exclusivity?" asks a row
     which_model = _VOCABULARY.which_model_asks.search(clean) or broad and _VOCABULARY.situation_asks.search(clean)
     own_figure = {"moq": "order_quantity", "development_time": "weeks_to_launch"}.get(asked_about) in facts
@@ -692,10 +700,9 @@ def answer_quotes(comparison: QuoteComparison, quantities: list[float]) -> tuple
     for quantity in quantities:
         totals = {q.model: q.total(quantity) for q in (oem, odm)}
         cheaper = min(totals, key=totals.get)
-        lines.append(
-            f"At {units(quantity)}: OEM {money(totals['OEM'])}, ODM {money(totals['ODM'])} — "
-            f"{cheaper} is cheaper by {money(abs(totals['OEM'] - totals['ODM']))}."
-        )
+        gap = abs(totals["OEM"] - totals["ODM"])
+        verdict = f"{cheaper} is cheaper by {money(gap)}" if gap >= 0.005 else "the two cost the same (the break-even)"
+        lines.append(f"At {units(quantity)}: OEM {money(totals['OEM'])}, ODM {money(totals['ODM'])} — {verdict}.")
     if not quantities:
         lines.append('Tell me your order quantity (e.g. "at 1,000 units") for totals; meanwhile:')
     breakeven = break_even_quantity(oem, odm)
@@ -742,7 +749,16 @@ _WHAT_A_MODEL_IS = re.compile(
     r"\bwhich (?:one )?is which\b|\bspell (?:it |that )?out\b|\bfull (?:form|name)\b|^\W*(oem|odm)\s*=+\s*\?|"
     r"\bwhat (?:an? )?(oem|odm)(?: factory| model| supplier)? (?:is|means|really is|actually is)\b|"
     r"^\W*(oem|odm)\s*==?\s*(?:[\w',]+\s+){1,6}?or\b|\bdefine (?:an? )?(?:oem|odm|original)\b|"
-    r"\b(?:oem|odm|manufacturer)'?\s+(?:really |actually |truly )?means\b"
+    r"\b(?:oem|odm|manufacturer)'?\s+(?:really |actually |truly )?means\b|"
+    # "what on earth is ODM?", "so what actually is it?", "what is meant by OEM", "explain me the word ODM"
+    r"\bwhat(?: on earth| in the world| the heck)?(?:'s| is)\s+(?:actually |exactly |even |really )?"
+    r"(?:an? )?(?:oem|odm)\b"
+    r"(?=\s*(?:[?.!,;]|$|(?:exactly|actually|really|about|then|again|anyway|all about)\b))|"
+    r"\bwhat (?:actually |exactly |really )?is (?:it|this|that)(?: actually| exactly| really)?\s*(?:[?.!]|$)|"
+    r"\bwhat (?:does|do) (?:it|that|this|they|the (?:term|word|acronym)s?) (?:actually |even |really )?"
+    r"mean\b(?!\s+for\b)|"
+    r"\b(?:what(?:'s| is) meant by|meaning of|explain (?:me |us )?the (?:word|term|acronym|abbreviation)s?|"
+    r"terms? defined|the (?:word|term) (?:oem|odm))\b"
 )
 
 
@@ -837,6 +853,16 @@ def asks_feasibility(text: str) -> bool:
 def about_sourcing(text: str) -> bool:
     """The message is about making or selling toys ("I need them in 3 weeks", "quantity: 300")."""
     return mentions_toys(text) or bool(_VOCABULARY.sourcing_words.search(normalise(text or "")))
+
+
+def about_something_else(text: str, snapshot: Snapshot) -> bool:
+    """A request about another subject ("a recipe for a vegetarian lasagne?", "my knee hurts, what
+    should I take?"): no model, row, buyer fact or request for advice, and words the vocabulary never uses."""
+    if models_in(text) or best_factor(text, snapshot) or extract_facts(text).facts or mentions_toys(text):
+        return False
+    if asks_for_recommendation(text) or asks_for_verdict(text) or asks_which_model(text) or refers_to_the_models(text):
+        return False
+    return not about_sourcing(text) and len(words_outside_vocabulary(text)) >= 2
 
 
 def mentions_toys(text: str) -> bool:

@@ -102,7 +102,7 @@ _QUANTITY_NOUNS = _VOCABULARY.quantity_nouns
 _NOT_ORDER = re.compile(rf"\s*(?:[a-z]+\s+)?(?:{_VOCABULARY.not_order_nouns})(?![\w-])")
 _QUANTITY_CUE_BEFORE = re.compile(
     r"\b(order(?:ing|ed|s)?|quantity|qty|moq|batch|(?:a|the|first|production|initial|trial|test|pilot) run|make|"
-    r"made|need(?:ed|s)?|want(?:ed)?|buy|bought|"
+    r"made|need(?:ed|s)?|want(?:ed)?|buy|bought|call it|thinking|picturing|planning|looking at|"
     r"produced?|volume|about|around|roughly|approximately|approx|~|for|of|(?:more|less|fewer) than|up to|"
     r"at most|no more than|max(?:imum)?|(?:dropped|fallen|fell|down|went|gone|increased|risen|rose|changed|cut|bumped|"
     r"reduced|raised) to)\s*[:=]?\s*(?:(?:only|just)\s+)?(?:of\s+)?$"
@@ -252,6 +252,10 @@ def find_quantities(text: str) -> list[Number]:
             r"\s*(new|more|different|extra|other|separate|further)\b", text[match.end() :]
         ):
             continue  # "add 1 new toy", "2 more designs": how many products, not how many units
+        if re.search(
+            r"(?<!if we )(?<!if i )(?<!only )\b(sold|shifted|shipped)\s+(?:\w+\s+){0,2}$", text[: match.start()]
+        ):
+            continue  # "we sold about 200 last year": past sales, not this order ("what if we only sold 1,500?" is)
         if _COLLECTION_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
             continue  # "a catalogue of 340 products" is what they sell, not an order
         counts_units = re.match(rf"\s*(?:{_QUANTITY_NOUNS})\b", text[match.end() :])
@@ -278,7 +282,7 @@ def find_quantities(text: str) -> list[Number]:
         counted = counted or one_each
         if not counted and cue and cue.group(1) in ("of", "for") and noun_after and noun_after[1] not in STOP_WORDS:
             continue  # "a fleet of 95 aircraft", "for 30 kids": a count of something else
-        cued = counted or bool(cue)
+        cued = counted or bool(cue) or bool(re.match(r"\s*(?:or so|odd|-?ish)\b", after))  # "200 or so"
         if (
             match.group("digits")
             and 1900 <= value <= 2100
@@ -829,6 +833,7 @@ _OWN_DESIGN_SHAPES = re.compile(
 _NO_DESIGN_SHAPES = re.compile(
     rf"\b(no\s+(\w+\s+)?{_DESIGN_WORDS}|(don'?t have|do not have|haven'?t|have not|hasn'?t)( got)? (a |any )?(\w+ )?"
     rf"{_DESIGN_WORDS}|without (a |any )?{_DESIGN_WORDS}|"
+    r"(none of us|nobody|no one|no-one)( here)? (can|could|is able to|knows how to) (design|draw)\b|"
     r"(no|not an?|none of us (is|are) an?|without an?|haven'?t got an?)\s+(\w+\s+)?"
     r"(artists?|designers?|illustrators?|sculptors?|draughts(wo)?m[ae]n|drafts(wo)?m[ae]n)\b|"
     r"(use|pick|choose|take) (one of )?(yours|your \w+|theirs|their \w+)|"
@@ -878,6 +883,10 @@ def _polarity(text: str, positive: re.Pattern, negative: re.Pattern, topic: re.P
     return leaning != _negated(text, match)
 
 
+# "would we own the design?", "do I get to own it?": a question about the IP, not a design in hand
+_OWNING_ASKED = re.compile(r"\b(would|will|do|does|can|could|shall|should|did)\s+(we|i|us)\s+(\w+\s+){0,2}?own\b")
+
+
 def _own_design(text: str, asked: bool) -> str | None:
     for pattern, value in (
         (_WORDS["design_no"], "no"),
@@ -886,6 +895,8 @@ def _own_design(text: str, asked: bool) -> str | None:
         (_OWN_DESIGN_SHAPES, "yes"),
     ):
         match = pattern.search(text)
+        if match and value == "yes" and _OWNING_ASKED.search(text):
+            continue
         if match:  # a negation flips it: "we never use catalogue designs", "nobody lacks a design"
             return value if not _negated(text, match) else {"no": "yes", "yes": "no"}[value]
     if asked:
@@ -975,8 +986,9 @@ _REQUEST = re.compile(
 )
 
 
-_QUESTION_START = re.compile(
-    r"^\W*(is|are|can|could|does|do|did|what|what's|whats|which|how|who|whose|why|when|"
+_QUESTION_START = re.compile(  # "with ODM, who owns the base design": a short lead-in before the question word
+    r"^\W*(?:(?:with|for|under|in|on|about|re|regarding|and|so|ok|okay|right)\s+(?:the\s+)?[\w-]+\s*,?\s+)?"
+    r"(is|are|can|could|does|do|did|what|what's|whats|which|how|who|whose|why|when|"
     r"will|would|should|tell me|explain|define|describe|clarify|outline|summari[sz]e|list|compare|give me|show me)\b"
 )
 

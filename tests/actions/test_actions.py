@@ -95,7 +95,12 @@ async def test_definition_of_both_acronyms():
     [
         ("and for OEM?", {"last_factor": "moq", "last_model": "ODM"}, "500-5000+ units", "50-500 units"),
         ("what about ODM", {"last_factor": "development_time", "last_model": "OEM"}, "2-4 weeks", "3-6 months"),
-        ("and the other one?", {"last_factor": "risk", "last_model": "OEM"}, "Lower (proven designs", "Higher ("),
+        (
+            "and the other one?",
+            {"last_factor": "risk", "last_model": "OEM"},
+            "Lower risk (proven designs",
+            "Higher risk (",
+        ),
         ("and lead time?", {"last_factor": "moq", "last_model": "ODM"}, "2-4 weeks", "3-6 months"),
         (
             "and OEM?",
@@ -374,7 +379,7 @@ async def test_out_of_scope_naming_a_model_and_a_neighbouring_subject_says_the_t
             "any drawbacks with it?",
             {"last_factor": "moq", "last_model": "ODM"},
             "Limited to modifying",
-            "Higher (design",
+            "design investment",
         ),
         ("what's good about OEM then", {}, "Full customization", "Limited to modifying existing designs (vs"),
         ("and per piece at scale?", {"last_factor": "unit_cost", "last_model": "ODM"}, "lower per-unit at scale", None),
@@ -628,3 +633,41 @@ async def test_the_same_question_for_the_other_model_answers_the_last_row():
         questions.ActionAnswerFollowup(), make_tracker("same again but for ODM please", "ask_followup", slots)
     )
     assert "50-500 units" in text and "Best For" not in text
+
+
+async def test_a_date_answer_asking_which_model_weighs_the_quantity_given_before():
+    tracker = form_tracker(
+        "launch is in five weeks - so which route?", "weeks_to_launch", slots={"order_quantity": 4000}
+    )
+    text, events, _ = await run(questionnaire.ValidateBuyerProfileForm(), tracker)
+    assert "4,000 units" in text and "5 weeks" in text and slot_events(events)["weeks_to_launch"] == 5.0
+
+
+async def test_a_request_about_another_subject_starts_no_questionnaire():
+    said = "any tips for a sourdough starter that keeps dying?"
+    text, events, _ = await run(questionnaire.ActionUpdateProfile(), make_tracker(said, "ask_recommendation"))
+    assert "<utter_out_of_scope>" in text and events == [
+        {"event": "followup", "name": "action_listen", "timestamp": None}
+    ]
+
+
+async def test_what_on_earth_a_model_is_gets_its_definition_whatever_the_nlu_says():
+    said = "pardon my ignorance, but what in the world is OEM?"
+    text, _, _ = await run(questions.ActionAnswerBotChallenge(), make_tracker(said, "bot_challenge"))
+    assert "Original Equipment Manufacturer" in text
+    text, _, _ = await run(
+        questions.ActionAnswerBotChallenge(), make_tracker("am I talking to a bot?", "bot_challenge")
+    )
+    assert "<utter_iamabot>" in text
+
+
+async def test_a_goodbye_that_states_facts_is_taken_as_an_answer():
+    text, events, _ = await run(
+        questionnaire.ActionSayGoodbye(), make_tracker("bye - oh, we need them nine weeks from today", "goodbye")
+    )
+    assert (
+        slot_events(events)["weeks_to_launch"] == 9.0
+        and {"event": "followup", "name": "buyer_profile_form", "timestamp": None} in events
+    )
+    text, events, _ = await run(questionnaire.ActionSayGoodbye(), make_tracker("cheers, bye!", "goodbye"))
+    assert text == "<utter_goodbye>" and events == []

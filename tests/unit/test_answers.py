@@ -205,6 +205,33 @@ def test_quotes_with_a_higher_oem_unit_price_say_there_is_no_break_even():
     assert breakeven is None and "No break-even" in reply and "ODM's quote is cheaper at every quantity" in reply
 
 
+def test_quotes_at_the_break_even_say_the_two_cost_the_same():
+    from advisor.understanding.buyer_text import parse_quotes
+
+    reply, breakeven = answers.answer_quotes(parse_quotes("OEM $4,000 + $1.50/unit, ODM $1,000 + $3.00/unit"), [2000])
+    assert breakeven == 2000 and "$7,000.00, ODM $7,000.00 — the two cost the same" in reply
+    assert "$1.50 lower" in reply and "cheaper by" not in reply
+
+
+def test_a_bare_higher_or_lower_cell_says_what_it_is_of(snapshot):
+    reply = answers.answer_factor(snapshot, "risk", [])[0]
+    assert "• **ODM:** Lower risk (proven designs" in reply and "• **OEM:** Higher risk (design" in reply
+    assert "• **ODM:** Typically lower (50-500" in answers.answer_factor(snapshot, "moq", [])[0]
+
+
+@pytest.mark.parametrize(
+    "text, elsewhere",
+    [
+        ("any tips for a sourdough starter that keeps dying?", True),
+        ("what's a good stretch for a sore hamstring", True),
+        ("which would you pick for our climbing wall shop?", False),
+        ("we sell merch at gigs, which route?", False),
+    ],
+)
+def test_a_request_about_another_subject(snapshot, text, elsewhere):
+    assert answers.about_something_else(text, snapshot) is elsewhere
+
+
 @pytest.mark.parametrize(
     "question, rows",
     [
@@ -348,6 +375,13 @@ def test_downsides_asked_in_the_questionnaire_are_about_the_model_talked_about(s
         ("what do the letters OEM mean", True),
         ("what does the MOQ stand for with ODM", False),  # the row's term, not the model's
         ("does ODM mean lower MOQ?", False),
+        ("sorry, what in the world is OEM?", True),
+        ("my supplier keeps saying ODM. what does it actually mean?", True),
+        ("could you tell me what is meant by ODM", True),
+        ("explain us the term OEM please", True),
+        ("ODM, hmm. what exactly is it?", True),
+        ("what is ODM lead time?", False),
+        ("is OEM pricey? what does it mean for our cash flow?", False),
     ],
 )
 def test_what_a_model_is(text, asks):
@@ -522,3 +556,16 @@ def test_more_row_words(snapshot, question, factor):
 def test_the_two_models_meant_without_their_names():
     assert answers.refers_to_the_models("cost-wise, how do both options compare?")
     assert not answers.refers_to_the_models("which is cheaper, the bus or the train?")
+
+
+@pytest.mark.parametrize(
+    "text, factor, winner",
+    [
+        ("lightest initial outlay: which route?", "unit_cost", "ODM"),
+        ("which needs the smaller min run", "moq", "ODM"),
+        ("the more startup-friendly route?", "best_for", "ODM"),
+    ],
+)
+def test_terse_comparisons_name_their_row_and_model(snapshot, text, factor, winner):
+    assert answers.best_factor(text, snapshot) == factor
+    assert answers.answer_factor(snapshot, factor, [], text)[1] == winner

@@ -589,3 +589,38 @@ def test_a_models_own_time_is_no_launch_date():
 )
 def test_a_model_description_wanted_away_points_to_the_other(text, own_design):
     assert extract_facts(text).facts.get("own_design") == own_design
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["under ODM who keeps the base design", "so would we own the design?", "do I get to own the mould with OEM?"],
+)
+def test_asking_who_owns_the_design_states_no_design(text):
+    assert "own_design" not in extract_facts(text).facts
+
+
+def test_a_short_lead_in_before_the_question_word_is_still_a_question():
+    assert is_question("for OEM, how long does sampling take")
+    assert not is_question("for our shop we need 200")
+
+
+@pytest.mark.parametrize(
+    "text, slot, value",
+    [
+        ("ip doesnt matter to us", "ip_importance", "low"),
+        ("the rights are neither here nor there", "ip_importance", "low"),
+        ("if anybody copies our otter we'll sue", "ip_importance", "high"),
+        ("we opened five months ago", "business_stage", "startup"),
+        ("the society only just set up", "business_stage", "startup"),
+        ("selling kites since the nineties", "business_stage", "established"),
+        ("Fully funded.", "budget", "healthy"),
+        ("we've just a few quid", "budget", "limited"),
+        ("none of us can draw", "own_design", "no"),
+        ("every drawing signed off already", "own_design", "yes"),
+        ("250 or so please", "order_quantity", 250.0),
+        ("call it 90, in five weeks", "order_quantity", 90.0),
+        ("we sold about 400 last spring", "order_quantity", None),
+    ],
+)
+def test_facts_volunteered_in_loose_words(text, slot, value):
+    assert extract_facts(text).facts.get(slot) == value
