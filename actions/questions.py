@@ -26,6 +26,7 @@ from actions.routing import (
     ask_which_factor,
     context_events,
     overview_events,
+    remembered_situation,
     routed_events,
     situation_events,
     volunteered_events,
@@ -205,15 +206,6 @@ class ActionCheckFeasibility(QuestionAction):
             dispatcher.utter_message(text=phrases.GIVE_A_FIGURE)
             return []
         return situation_events(dispatcher, tracker, snapshot, facts)
-
-
-def remembered_situation(tracker: Tracker) -> dict:
-    """The order size and launch date the buyer gave earlier, if any."""
-    return {
-        slot: tracker.get_slot(slot)
-        for slot in ("order_quantity", "weeks_to_launch")
-        if isinstance(tracker.get_slot(slot), (int, float))
-    }
 
 
 class ActionCompareQuotes(StoreAction):

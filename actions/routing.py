@@ -43,6 +43,15 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
     if events is not None:
         return events
     text = latest_text(tracker)
+    remembered = remembered_situation(tracker)
+    if (
+        remembered
+        and MAKE_IT_ASK.search(normalise(text))
+        and answers.is_question(text)
+        and not extract_facts(text).facts
+        and not asked_factor(tracker, snapshot)
+    ):
+        return situation_events(dispatcher, tracker, snapshot, remembered)  # "could OEM make that?": the date given
     verdict_asked = answers.asks_for_verdict(text) and not stated_facts(text) and not asked_factor(tracker, snapshot)
     if tracker.get_slot("recommendation") and verdict_asked:
         rec = recommend(buyer_profile(tracker), snapshot)  # "verdict?" after the recommendation: said again
@@ -276,6 +285,20 @@ def _content_answer(
     if answers.models_in(text) and (not needs_model or answers.DEFINITION_ASK.search(normalise(text))):
         return answer_definition_events(dispatcher, snapshot, answers.models_in(text))
     return None
+
+
+MAKE_IT_ASK = re.compile(  # "could OEM make that?", "would ODM hit that date too?"
+    r"\b(make|hit|meet|manage|deliver|handle)\s+(that|it|this|those|the same)\b(?!\s+(cheaper|for|with|in-house))"
+)
+
+
+def remembered_situation(tracker: Tracker) -> dict:
+    """The order size and launch date the buyer gave earlier, if any."""
+    return {
+        slot: tracker.get_slot(slot)
+        for slot in ("order_quantity", "weeks_to_launch")
+        if isinstance(tracker.get_slot(slot), (int, float))
+    }
 
 
 def situation_events(

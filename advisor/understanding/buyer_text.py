@@ -102,7 +102,8 @@ _QUANTITY_NOUNS = _VOCABULARY.quantity_nouns
 _NOT_ORDER = re.compile(rf"\s*(?:[a-z]+\s+)?(?:{_VOCABULARY.not_order_nouns})(?![\w-])")
 _QUANTITY_CUE_BEFORE = re.compile(
     r"\b(order(?:ing|ed|s)?|quantity|qty|moq|batch|(?:a|the|first|production|initial|trial|test|pilot) run|make|"
-    r"made|need(?:ed|s)?|want(?:ed)?|buy|bought|call it|thinking|picturing|planning|looking at|"
+    r"made|need(?:ed|s)?|want(?:ed|ing)?|requir(?:e|es|ed|ing)|buy|bought|"
+    r"call it|thinking|picturing|planning|looking at|"
     r"produced?|volume|about|around|roughly|approximately|approx|~|for|of|(?:more|less|fewer) than|up to|"
     r"at most|no more than|max(?:imum)?|(?:dropped|fallen|fell|down|went|gone|increased|risen|rose|changed|cut|bumped|"
     r"reduced|raised) to)\s*[:=]?\s*(?:(?:only|just)\s+)?(?:of\s+)?$"

@@ -671,3 +671,9 @@ async def test_a_goodbye_that_states_facts_is_taken_as_an_answer():
     )
     text, events, _ = await run(questionnaire.ActionSayGoodbye(), make_tracker("cheers, bye!", "goodbye"))
     assert text == "<utter_goodbye>" and events == []
+
+
+async def test_could_a_model_make_that_reads_the_date_given_earlier():
+    tracker = make_tracker("hmm, could OEM manage that?", "ask_definition", {"weeks_to_launch": 7.0})
+    text, _, _ = await run(questions.ActionAnswerDefinition(), tracker)
+    assert "OEM (3-6 months): not realistic" in text and "Original Equipment Manufacturer" not in text

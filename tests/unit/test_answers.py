@@ -564,6 +564,8 @@ def test_the_two_models_meant_without_their_names():
         ("lightest initial outlay: which route?", "unit_cost", "ODM"),
         ("which needs the smaller min run", "moq", "ODM"),
         ("the more startup-friendly route?", "best_for", "ODM"),
+        ("what's the smallest order a factory takes?", "moq", "ODM"),
+        ("which gets the quickest turnaround", "development_time", "ODM"),
     ],
 )
 def test_terse_comparisons_name_their_row_and_model(snapshot, text, factor, winner):
