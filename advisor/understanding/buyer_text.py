@@ -103,7 +103,7 @@ _NOT_ORDER = re.compile(rf"\s*(?:[a-z]+\s+)?(?:{_VOCABULARY.not_order_nouns})(?!
 _QUANTITY_CUE_BEFORE = re.compile(
     r"\b(order(?:ing|ed|s)?|quantity|qty|moq|batch|(?:a|the|first|production|initial|trial|test|pilot) run|make|"
     r"made|need(?:ed|s)?|want(?:ed|ing)?|requir(?:e|es|ed|ing)|buy|bought|"
-    r"call it|thinking|picturing|planning|looking at|"
+    r"call it|thinking|picturing|planning|looking at|(?:we're|we are|i'm|i am) after|"
     r"produced?|volume|about|around|roughly|approximately|approx|~|for|of|(?:more|less|fewer) than|up to|"
     r"at most|no more than|max(?:imum)?|(?:dropped|fallen|fell|down|went|gone|increased|risen|rose|changed|cut|bumped|"
     r"reduced|raised) to)\s*[:=]?\s*(?:(?:only|just)\s+)?(?:of\s+)?$"
@@ -885,7 +885,10 @@ def _polarity(text: str, positive: re.Pattern, negative: re.Pattern, topic: re.P
 
 
 # "would we own the design?", "do I get to own it?": a question about the IP, not a design in hand
-_OWNING_ASKED = re.compile(r"\b(would|will|do|does|can|could|shall|should|did)\s+(we|i|us)\s+(\w+\s+){0,2}?own\b")
+_OWNING_ASKED = re.compile(
+    r"\b((would|will|do|does|can|could|shall|should|did)\s+(we|i|us)\s+(\w+\s+){0,2}?|"
+    r"who(?:'d|'ll| would| will)?\s+)own\b"
+)
 
 
 def _own_design(text: str, asked: bool) -> str | None:
@@ -933,7 +936,11 @@ def _budget(text: str, asked: bool) -> str | None:
 _WEAK_STARTUP_WORDS = ("small", "new", "tiny", "launching")  # said of many things besides a young business
 
 
+_START_UP_COSTS = re.compile(r"\bstart[- ]?up\s+(costs?|fees?|capital|budget|spend|investment|outlay|phase)\b")
+
+
 def _stage(text: str, asked: bool) -> str | None:
+    text = _START_UP_COSTS.sub("initial \\1", text)  # "ODM's start-up costs" says nothing of the buyer
     established = _WORDS["stage_established"].search(text)
     startups = list(_WORDS["stage_startup"].finditer(text))  # "tiny startup": the strong word, not "tiny"
     startup = next((m for m in startups if m.group(0) not in _WEAK_STARTUP_WORDS), startups[0] if startups else None)
