@@ -158,7 +158,12 @@ def starts_afresh(tracker: Tracker) -> bool:
 def asks_about_a_model(text: str) -> bool:
     """A question naming one model that asks no row and not which model to take ("what's the factory's
     actual job in OEM?"): the model's definition answers it."""
-    return len(answers.models_in(text)) == 1 and answers.is_question(text) and not answers.asks_which_model(text)
+    return (
+        len(answers.models_in(text)) == 1
+        and answers.is_question(text)
+        and bool(answers.DEFINITION_ASK.search(normalise(text)))
+        and not answers.asks_which_model(text)
+    )
 
 
 def asks_rather_than_answers(tracker: Tracker, facts: dict, factor: str | None, situation: dict | None) -> bool:
@@ -175,14 +180,17 @@ def asks_rather_than_answers(tracker: Tracker, facts: dict, factor: str | None, 
 
 
 class ActionSayGoodbye(Action):
-    """Goodbye; a message the NLU took for one but which states facts ("we need them seven weeks from
-    today") is taken as the answer it is and the questionnaire goes on."""
+    """Goodbye; a message the NLU took for one but which asks something is read from its words, and one
+    which states facts ("we need them seven weeks from today") is taken as the answer it is."""
 
     def name(self) -> str:
         return "action_say_goodbye"
 
     async def run(self, dispatcher, tracker, domain):
-        if not extract_facts(latest_text(tracker)).facts:
+        text = latest_text(tracker)
+        if answers.is_question(text):  # "ok so what's it gonna be?" is no goodbye: read from its words
+            return [FollowupAction("action_answer_unclear")]
+        if not extract_facts(text).facts:
             dispatcher.utter_message(response="utter_goodbye")
             return []
         events = await ActionUpdateProfile().run(dispatcher, tracker, domain)

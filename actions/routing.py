@@ -176,7 +176,7 @@ FOLLOWUP_ASKS = re.compile(
     r"^\W*(?:and|so|ok|okay|but)?\W*(?:how (?:low|high|long|short|much|many|big|fast|slow)|"
     r"by how much|what(?:'s| is) the (?:gap|difference)|the gap|difference|"
     r"what(?:'s| is) the (?:lowest|highest|low|high|bottom|top|minimum|maximum)(?: end)?(?: of (?:that|it|this))?)\b"
-    r"|\b(?:the range|what range|(?:smaller|lower|cheaper|faster|quicker|shorter|bigger|higher|other) "
+    r"|\b(?:by how much|the range|what range|(?:smaller|lower|cheaper|faster|quicker|shorter|bigger|higher|other) "
     r"(?:option|one|route|alternative)|(?:does|do|is|what does|what do) (?:that|it|this|those) "
     r"(?:include|includes|cover|covers|mean)|(?:lower|higher|faster|slower|cheaper|longer|shorter) than)\b"
 )
@@ -206,7 +206,7 @@ def followup_events(
     if last_factor not in snapshot.factors and bare_model and len(words) <= 5:  # "quick one - O.D.M.?": what it is
         return answer_definition_events(dispatcher, snapshot, models)
     # "that's a lot - any lower option?", "and if we went OEM instead?"
-    short = len(words) <= 5 or len(words) <= 9 and (ANAPHOR.search(clean) or bare_model)
+    short = len(words) <= 5 or len(words) <= 9 and (ANAPHOR.search(clean) or bare_model or FOLLOWUP_ASKS.search(clean))
     if last_factor not in snapshot.factors or not short:
         return None
     if WHY_ASKS.search(clean) and not factor:  # "why is it higher?", "how so?": the row is all the table says

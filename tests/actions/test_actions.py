@@ -677,3 +677,22 @@ async def test_could_a_model_make_that_reads_the_date_given_earlier():
     tracker = make_tracker("hmm, could OEM manage that?", "ask_definition", {"weeks_to_launch": 7.0})
     text, _, _ = await run(questions.ActionAnswerDefinition(), tracker)
     assert "OEM (3-6 months): not realistic" in text and "Original Equipment Manufacturer" not in text
+
+
+async def test_a_question_taken_for_a_goodbye_is_read_from_its_words():
+    _, events, _ = await run(questionnaire.ActionSayGoodbye(), make_tracker("right, so what's the verdict?", "goodbye"))
+    assert events == [{"event": "followup", "name": "action_answer_unclear", "timestamp": None}]
+
+
+async def test_a_texted_verdict_ask_after_the_recommendation_says_it_again():
+    slots = {"recommendation": "ODM", "order_quantity": 90.0, "weeks_to_launch": 3.0, "own_design": "no"}
+    text, _, _ = await run(fallback.ActionAnswerUnclear(), make_tracker("wot u reckon then", "nlu_fallback", slots))
+    assert "I recommend **ODM**" in text
+
+
+async def test_by_how_much_later_in_a_short_follow_up_answers_the_last_row():
+    slots = {"last_factor": "development_time", "last_model": "OEM"}
+    text, _, _ = await run(
+        questions.ActionAnswerFactor(), make_tracker("ODM is quicker, yeah? by how much", "ask_factor", slots)
+    )
+    assert "2-4 weeks" in text and "Original Design Manufacturer" not in text

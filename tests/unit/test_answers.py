@@ -565,6 +565,7 @@ def test_the_two_models_meant_without_their_names():
         ("which needs the smaller min run", "moq", "ODM"),
         ("the more startup-friendly route?", "best_for", "ODM"),
         ("what's the smallest order a factory takes?", "moq", "ODM"),
+        ("a catalogue bear in our colours: how far can it be altered, for ODM?", "customization", None),
         ("which gets the quickest turnaround", "development_time", "ODM"),
     ],
 )
