@@ -57,7 +57,10 @@ def asked_factor(tracker: Tracker, snapshot: Snapshot) -> str | None:
     extracted entity, else the strongest word match."""
     question = question_text(tracker)
     if question != latest_text(tracker):
-        return answers.best_factor(question, snapshot)
+        row = answers.best_factor(question, snapshot)
+        # "one suits start-ups and the other established brands. Which is which?": the Best For row
+        both_audiences = row is None and answers.names_both_audiences(latest_text(tracker), snapshot)
+        return "best_for" if both_audiences else row
     return answers.best_factor(question, snapshot, entity_values(tracker, "factor"))
 
 

@@ -64,7 +64,9 @@ def context_events(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot:
             return compare_quotes_events(dispatcher, tracker, parse_quotes(text), quote_quantities(text, tracker))
         except QuoteError:
             pass  # not two quotes: an ordinary question naming both models
-    if answers.asks_what_a_model_is(text):  # "what's OEM short for, and what does it mean for a buyer?"
+    # "what's OEM short for, and what does it mean for a buyer?"; "one is for startups, one for established
+    # brands: which is which?" asks the Best For row
+    if answers.asks_what_a_model_is(text) and not answers.names_both_audiences(text, snapshot):
         return answer_definition_events(dispatcher, snapshot, answers.models_in(text))
     checked = answers.model_checked(text)
     if checked:  # "is ODM the one where the factory already has the designs?"

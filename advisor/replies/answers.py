@@ -340,8 +340,15 @@ def audience_named(text: str, snapshot: Snapshot) -> bool:
 def names_both_audiences(text: str, snapshot: Snapshot) -> bool:
     """'startup vs established, which model each?': the kind of company each model's Best For row
     names first (its other audiences, "fast" or "unique", are said of a buyer's own plans too)."""
-    tokens = {t.rstrip("s") for t in _TOKEN.findall(normalise(text or ""))}
+    tokens = set(_audience_tokens(text))
     return all(set(_audiences(snapshot, model)[0][1]) & tokens for model in MODELS)
+
+
+def _audience_tokens(text: str) -> list[str]:
+    """The words, singular, with hyphenated ones also joined and split ('start-ups': startup, start, up)."""
+    return [
+        w.rstrip("s") for t in _TOKEN.findall(normalise(text or "")) for w in {t.replace("-", ""), *t.split("-")} if w
+    ]
 
 
 _GENERIC_AUDIENCE_WORDS = {"brand", "product", "budget", "critical"}  # said of every buyer, name no audience
@@ -359,7 +366,7 @@ def _audiences(snapshot: Snapshot, model: str) -> list[tuple[str, list[str]]]:
 
 def _audience_lead(text: str, snapshot: Snapshot) -> tuple[str, str] | None:
     """'ODM is the better fit' when the question names an audience listed in Best For ('startup-friendly')."""
-    tokens = [w.rstrip("s") for t in _TOKEN.findall(normalise(text)) for w in {t.replace("-", ""), *t.split("-")} if w]
+    tokens = _audience_tokens(text)
     for model in MODELS:
         for item, words in _audiences(snapshot, model):
             if any(process.extractOne(w, tokens, scorer=fuzz.ratio, score_cutoff=85) for w in words):
@@ -757,7 +764,8 @@ _WHAT_A_MODEL_IS = re.compile(
     r"\bwhat (?:actually |exactly |really )?is (?:it|this|that)(?: actually| exactly| really)?\s*(?:[?.!]|$)|"
     r"\bwhat (?:does|do) (?:it|that|this|they|the (?:term|word|acronym)s?) (?:actually |even |really )?"
     r"mean\b(?!\s+for\b)|"
-    r"\b(?:what(?:'s| is) meant by|meaning of|explain (?:me |us )?the (?:word|term|acronym|abbreviation)s?|"
+    r"\b(?:what(?:'s| is) meant by|meaning of|difference in meaning|"
+    r"explain (?:me |us )?the (?:word|term|acronym|abbreviation)s?|"
     r"terms? defined|the (?:word|term) (?:oem|odm))\b"
 )
 

@@ -159,6 +159,7 @@ def normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", " - ")
     text = re.sub(r"\b(o)\.?\s?(e|d)\.?\s?m\b\.?", r"\1\2m", text)  # "O.D.M." -> "odm"
     text = _APOSTROPHE_LESS.sub(lambda m: _CONTRACTIONS[m.group(0)], text)  # "dont" -> "don't"
+    text = re.sub(r"\b(\w{3,})in'(?!\w)", r"\1ing", text).replace(" an' ", " and ")  # "meanin' an'"
     text = _SHORTHAND.sub(lambda m: _VOCABULARY.shorthands[m.group(0)], text.replace("~", " about "))  # "nxt mo"
     text = re.sub(r"(?<=\d)u\b", " units", text)  # "150u"
     text = correct_typos(text)

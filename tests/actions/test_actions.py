@@ -696,3 +696,15 @@ async def test_by_how_much_later_in_a_short_follow_up_answers_the_last_row():
         questions.ActionAnswerFactor(), make_tracker("ODM is quicker, yeah? by how much", "ask_factor", slots)
     )
     assert "2-4 weeks" in text and "Original Design Manufacturer" not in text
+
+
+async def test_which_is_which_between_two_audiences_answers_the_best_for_row():
+    said = "I'm told one model suits start-ups and the other established brands. Which is which, then?"
+    text, _, _ = await run(questions.ActionAnswerDefinition(), make_tracker(said, "ask_definition"))
+    assert "Best For" in text and "Startups" in text and "Original Equipment Manufacturer" not in text
+
+
+async def test_a_question_about_a_suppliers_rating_is_not_covered():
+    said = "what star rating should an ODM maker have before we trust them?"
+    text, _, _ = await run(fallback.ActionOutOfScope(), make_tracker(said, "out_of_scope"))
+    assert "doesn't cover particular factories or suppliers" in text

@@ -380,6 +380,7 @@ def test_downsides_asked_in_the_questionnaire_are_about_the_model_talked_about(s
         ("could you tell me what is meant by ODM", True),
         ("explain us the term OEM please", True),
         ("ODM, hmm. what exactly is it?", True),
+        ("so what's the difference in meanin' between OEM an' ODM?", True),
         ("what is ODM lead time?", False),
         ("is OEM pricey? what does it mean for our cash flow?", False),
     ],
